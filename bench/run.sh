@@ -1,0 +1,365 @@
+#!/usr/bin/env bash
+# TalentLib HTTP benchmark: saving (PUT) and reading (GET) a full application form under load,
+# plus the server's idle and peak memory. Loads 127.0.0.1 only; every load phase is bounded by
+# wrk's -d. See bench/README.md.
+#
+# Usage: bench/run.sh [--no-build] [--database-url postgres://...] [--designers N]
+#                     [--connections C] [--threads T] [--duration SECONDS]
+#                     [--put-with-ids] [--strict]
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+OUT="$BENCH_DIR/out"
+FORM="$BENCH_DIR/form.json"
+
+BUILD=1
+DATABASE_URL_ARG=""
+DESIGNERS=16
+CONNECTIONS=16
+THREADS=2
+DURATION=20
+PUT_WITH_IDS=0
+STRICT=0
+
+usage() {
+  cat <<'EOF'
+Usage: bench/run.sh [options]
+  --no-build             use the existing target/release/talentlib (default: cargo build --release -p talentlib)
+  --database-url URL     benchmark PostgreSQL (passed to `serve` and `user create`); default: embedded SQLite
+  --designers N          designers, each with one application (default 16; at least --threads)
+  --connections C        wrk connections (default 16)
+  --threads T            wrk threads (default 2)
+  --duration S           seconds per load phase (default 20)
+  --put-with-ids         also run a phase that saves the form with the server-assigned item ids sent
+                         back (what a browser editing an existing draft does) instead of new items
+  --strict               exit 3 when a target of the issue is missed
+Exit status: 0 ok; 1 setup failed or the server misbehaved; 2 non-2xx or socket errors under load;
+3 (--strict only) a target missed.
+EOF
+}
+
+while (($#)); do
+  case "$1" in
+    --no-build) BUILD=0 ;;
+    --database-url) DATABASE_URL_ARG=${2:?--database-url needs a value}; shift ;;
+    --database-url=*) DATABASE_URL_ARG=${1#*=} ;;
+    --designers) DESIGNERS=${2:?}; shift ;;
+    --connections) CONNECTIONS=${2:?}; shift ;;
+    --threads) THREADS=${2:?}; shift ;;
+    --duration) DURATION=${2:?}; shift ;;
+    --put-with-ids) PUT_WITH_IDS=1 ;;
+    --strict) STRICT=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 1 ;;
+  esac
+  shift
+done
+
+for n in "$DESIGNERS" "$CONNECTIONS" "$THREADS" "$DURATION"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: not a positive integer: $n" >&2; exit 1; }
+done
+((DESIGNERS >= THREADS)) || { echo "run.sh: --designers must be at least --threads" >&2; exit 1; }
+((CONNECTIONS >= THREADS)) || { echo "run.sh: --connections must be at least --threads" >&2; exit 1; }
+((DURATION <= 600)) || { echo "run.sh: --duration is capped at 600 s" >&2; exit 1; }
+if ((DESIGNERS < CONNECTIONS)); then
+  echo "run.sh: note: fewer designers ($DESIGNERS) than connections ($CONNECTIONS): some connections will share an application" >&2
+fi
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- 1. tools and the binary
+install_pkg() { # command package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  local sudo=""
+  ((EUID == 0)) || sudo="sudo"
+  log "installing $2"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$2" >/dev/null 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive $sudo apt-get update >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$2" >/dev/null; } ||
+    die "could not install $2"
+}
+install_pkg wrk wrk
+install_pkg curl curl
+install_pkg jq jq
+
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/talentlib"
+if ((BUILD)); then
+  log "cargo build --release -p talentlib"
+  (cd "$ROOT" && cargo build --release -p talentlib)
+fi
+[[ -x $BIN ]] || die "no binary at $BIN (build it, or drop --no-build)"
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/talentlib-bench.XXXXXX")
+DATA="$WORK/data"
+SERVER_PID=""
+SAMPLER_PID=""
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; fi
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+DB_ARGS=()
+[[ -n $DATABASE_URL_ARG ]] && DB_ARGS=(--database-url "$DATABASE_URL_ARG")
+DB_KIND="SQLite"
+[[ -n $DATABASE_URL_ARG ]] && DB_KIND="PostgreSQL"
+
+# ---------------------------------------------------------------- 2. start the server
+free_port() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return
+  fi
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+
+log "starting $BIN serve --addr 127.0.0.1:$PORT --data $DATA ($DB_KIND)"
+"$BIN" serve --addr "127.0.0.1:$PORT" --data "$DATA" "${DB_ARGS[@]}" >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+
+ready=0
+deadline=$((SECONDS + 30))
+while ((SECONDS < deadline)); do
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$OUT/server.log" >&2; die "the server exited while starting (log above, full log in bench/out/server.log)"; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/api/v1/reference/districts" || true)
+  if [[ $code == 200 ]]; then ready=1; break; fi
+  sleep 0.25
+done
+((ready)) || { tail -n 40 "$OUT/server.log" >&2; die "GET /api/v1/reference/districts did not answer 200 within 30 s (last status: ${code:-none})"; }
+log "server ready, pid $SERVER_PID"
+
+rss_kib() { # pid field -> KiB, empty when the process is gone
+  local k v _
+  [[ -r /proc/$1/status ]] || return 0
+  while read -r k v _; do
+    if [[ $k == "$2:" ]]; then echo "$v"; return 0; fi
+  done <"/proc/$1/status" || true
+}
+mib() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf "%.1f", k / 1024 }'; }
+RSS_START=$(rss_kib "$SERVER_PID" VmRSS)
+
+# ---------------------------------------------------------------- 3. accounts, batch, applications
+# http METHOD PATH TOKEN DATA -> prints the status code; the body is left in $WORK/resp.
+# DATA is a JSON string or @file; empty for none.
+http() {
+  local args=(-sS -X "$1" --max-time 30 -o "$WORK/resp" -w '%{http_code}' -H 'Accept: application/json')
+  [[ -n $3 ]] && args+=(-H "Authorization: Bearer $3")
+  [[ -n $4 ]] && args+=(-H 'Content-Type: application/json; charset=utf-8' --data-binary "$4")
+  curl "${args[@]}" "$BASE$2" 2>"$WORK/curl.err" || { cat "$WORK/curl.err" >&2; echo 000; }
+}
+# expect CODE METHOD PATH TOKEN DATA -> prints the body, or reports the exchange and fails.
+expect() {
+  local want=$1 code
+  shift
+  code=$(http "$@")
+  if [[ $code != "$want" ]]; then
+    log "UNEXPECTED: $1 $2 answered $code, expected $want. Body:"
+    cat "$WORK/resp" >&2 2>/dev/null; echo >&2
+    kill -0 "$SERVER_PID" 2>/dev/null || log "the server process has exited; see bench/out/server.log"
+    return 1
+  fi
+  cat "$WORK/resp"
+}
+# Registration may be throttled (API.md: at least 30 a minute from one address): retry 429 a few times.
+expect_retry_429() {
+  local tries=0 code
+  while :; do
+    code=$(http "${@:2}")
+    [[ $code == 429 && $tries -lt 8 ]] || break
+    tries=$((tries + 1)); log "429 on $2 $3; waiting 10 s (try $tries/8)"; sleep 10
+  done
+  if [[ $code != "$1" ]]; then
+    log "UNEXPECTED: $2 $3 answered $code, expected $1. Body:"; cat "$WORK/resp" >&2; echo >&2
+    return 1
+  fi
+  cat "$WORK/resp"
+}
+
+REV_EMAIL=rev@bench.test
+PASSWORD=bench-password-1
+log "creating reviewer $REV_EMAIL"
+if ! "$BIN" user create --data "$DATA" "${DB_ARGS[@]}" --email "$REV_EMAIL" --password "$PASSWORD" \
+     --name Reviewer --role reviewer >"$WORK/user-create.out" 2>&1; then
+  cat "$WORK/user-create.out" >&2
+  # With a persistent PostgreSQL database the account may be left from an earlier run.
+  log "user create failed (output above); trying to sign in with the existing account"
+fi
+REV_TOKEN=$(expect 200 POST /api/v1/auth/token "" "$(jq -nc --arg e "$REV_EMAIL" --arg p "$PASSWORD" '{email:$e,password:$p}')" | jq -r '.token // empty')
+[[ -n $REV_TOKEN ]] || die "POST /api/v1/auth/token for the reviewer gave no token"
+BATCH=$(expect 201 POST /api/v1/batches "$REV_TOKEN" '{"name":"bench"}')
+BATCH_ID=$(jq -r '.id // empty' <<<"$BATCH")
+[[ -n $BATCH_ID && $(jq -r .status <<<"$BATCH") == open ]] || die "POST /api/v1/batches answered an unexpected body: $BATCH"
+log "batch $BATCH_ID"
+
+RUN_TAG="$(date +%s)$$"     # unique emails, so a rerun against the same PostgreSQL database works
+: >"$WORK/designers.tsv"
+: >"$WORK/designers-ids.tsv"
+# The form as the check compares it: section lengths and a Chinese text that must round-trip.
+FORM_SHAPE='[(.education|length),(.titles|length),(.awards|length),(.articles|length),(.ip_rights|length),(.honors|length),(.compensation!=null),(.projects|length),.personal.name,.projects[0].name]'
+WANT_SHAPE=$(jq -c "$FORM_SHAPE" "$FORM")
+log "registering $DESIGNERS designers, one application each, one checked save each"
+for i in $(seq "$DESIGNERS"); do
+  email="designer$i.$RUN_TAG@bench.test"
+  cred=$(jq -nc --arg e "$email" --arg p "$PASSWORD" --arg n "设计师$i" '{email:$e,password:$p,name:$n}')
+  reg=$(expect_retry_429 201 POST /api/v1/auth/register "" "$cred")
+  designer_id=$(jq -r '.id // empty' <<<"$reg")
+  [[ -n $designer_id ]] || die "register answered no id: $reg"
+  tok=$(expect_retry_429 200 POST /api/v1/auth/token "" "$(jq -nc --arg e "$email" --arg p "$PASSWORD" '{email:$e,password:$p}')" | jq -r '.token // empty')
+  [[ -n $tok ]] || die "no token for $email"
+  app=$(expect 201 POST /api/v1/applications "$tok" '{}')
+  app_id=$(jq -r '.id // empty' <<<"$app")
+  [[ -n $app_id ]] || die "POST /api/v1/applications answered no id: $app"
+  [[ $(jq -r '.batch_id // empty' <<<"$app") == "$BATCH_ID" ]] || die "application $app_id is not in the bench batch: $app"
+
+  saved=$(expect 200 PUT "/api/v1/applications/$app_id" "$tok" "@$FORM") ||
+    die "saving the full form failed (PUT /api/v1/applications/$app_id with bench/form.json)"
+  got=$(jq -c "$FORM_SHAPE" <<<"$saved" 2>/dev/null || echo invalid-json)
+  [[ $got == "$WANT_SHAPE" ]] || die "PUT answered 200 but the saved form differs: want $WANT_SHAPE, got $got"
+  [[ $(jq -r '.designer_id // empty' <<<"$saved") == "$designer_id" ]] ||
+    die "PUT answer has designer_id '$(jq -r '.designer_id' <<<"$saved")', expected $designer_id (the wrk scripts rely on it)"
+  printf '%s\t%s\t%s\n' "$app_id" "$tok" "$designer_id" >>"$WORK/designers.tsv"
+
+  if ((PUT_WITH_IDS)); then
+    body="$WORK/body-$i.json"
+    jq '{personal,education,titles,awards,articles,ip_rights,honors,compensation,projects}' <<<"$saved" >"$body"
+    again=$(expect 200 PUT "/api/v1/applications/$app_id" "$tok" "@$body") || die "re-saving with item ids failed"
+    ids_before=$(jq -c '[.. | objects | .id? // empty] | sort' "$body")
+    ids_after=$(jq -c '{personal,education,titles,awards,articles,ip_rights,honors,compensation,projects} | [.. | objects | .id? // empty] | sort' <<<"$again")
+    [[ $ids_before == "$ids_after" ]] || die "re-saving with item ids changed the ids (API.md: items keep their id)"
+    printf '%s\t%s\t%s\t%s\n' "$app_id" "$tok" "$designer_id" "$body" >>"$WORK/designers-ids.tsv"
+  fi
+done
+first_app=$(cut -f1 "$WORK/designers.tsv" | head -n1)
+first_tok=$(cut -f2 "$WORK/designers.tsv" | head -n1)
+read_back=$(expect 200 GET "/api/v1/applications/$first_app" "$first_tok" "") || die "GET of a saved application failed"
+[[ $(jq -c "$FORM_SHAPE" <<<"$read_back") == "$WANT_SHAPE" ]] || die "GET does not return the saved form: $(jq -c "$FORM_SHAPE" <<<"$read_back")"
+PUT_BYTES=$(wc -c <"$FORM")
+GET_BYTES=$(printf '%s' "$read_back" | wc -c)
+
+# ---------------------------------------------------------------- 4. idle memory
+sleep 3
+RSS_IDLE=$(rss_kib "$SERVER_PID" VmRSS)
+[[ -n $RSS_IDLE ]] || die "the server process is gone after setup"
+log "idle RSS $(mib "$RSS_IDLE") MiB (at start $(mib "$RSS_START") MiB)"
+
+# ---------------------------------------------------------------- 5./6. load phases
+sample_rss() { # pid outfile seconds: the highest VmRSS seen, bounded in time
+  local end=$((SECONDS + $3)) max=0 v
+  while ((SECONDS < end)); do
+    v=$(rss_kib "$1" VmRSS)
+    [[ -n $v ]] || break
+    ((v > max)) && max=$v
+    echo "$max" >"$2"
+    sleep 0.2
+  done
+}
+
+declare -A R=()
+PHASES=()
+run_phase() { # name script tsv [wrk script args...]
+  local name=$1 script=$2 tsv=$3
+  shift 3
+  local raw="$OUT/$name-wrk.txt" line kv rc=0
+  log "phase $name: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s ${script#"$ROOT"/}"
+  : >"$WORK/peak-$name"
+  sample_rss "$SERVER_PID" "$WORK/peak-$name" $((DURATION + 15)) &
+  SAMPLER_PID=$!
+  timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" \
+    "$BASE" -- "$tsv" "$THREADS" "$@" >"$raw" 2>&1 || rc=$?
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+  cat "$raw"
+  ((rc == 0)) || die "wrk exited with status $rc in phase $name (output above, also in bench/out/$name-wrk.txt)"
+  line=$(grep -m1 '^BENCH ' "$raw") || die "no BENCH line in the wrk output of phase $name"
+  for kv in $line; do
+    [[ $kv == *=* ]] && R[$name.${kv%%=*}]=${kv#*=}
+  done
+  R[$name.peak_kib]=$(cat "$WORK/peak-$name")
+  R[$name.socket_errors]=$((${R[$name.err_connect]} + ${R[$name.err_read]} + ${R[$name.err_write]}))
+  PHASES+=("$name")
+  kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during phase $name (see bench/out/server.log)"
+}
+
+run_phase put "$BENCH_DIR/put.lua" "$WORK/designers.tsv" "$FORM"
+((PUT_WITH_IDS)) && run_phase put-ids "$BENCH_DIR/put.lua" "$WORK/designers-ids.tsv" "$FORM"
+run_phase get "$BENCH_DIR/get.lua" "$WORK/designers.tsv"
+
+RSS_HWM=$(rss_kib "$SERVER_PID" VmHWM)
+DATA_SIZE=$(du -sh "$DATA" 2>/dev/null | cut -f1 || echo "?")
+
+# ---------------------------------------------------------------- 7. summary
+verdict() { # phase -> target text and PASS/MISS
+  local p=$1 rps=${R[$1.rps]} p99=${R[$1.p99_ms]}
+  case $p in
+    put|put-ids) awk -v r="$rps" -v l="$p99" 'BEGIN { printf "≥1000/s, p99<50ms | %s", (r >= 1000 && l < 50) ? "PASS" : "MISS" }' ;;
+    get) awk -v r="$rps" 'BEGIN { printf "≥5000/s | %s", (r >= 5000) ? "PASS" : "MISS" }' ;;
+  esac
+}
+PEAK_ALL=""
+for p in "${PHASES[@]}"; do
+  v=${R[$p.peak_kib]}
+  [[ -n $v ]] && { [[ -z $PEAK_ALL ]] || ((v > PEAK_ALL)); } && PEAK_ALL=$v
+done
+rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
+SUMMARY="$OUT/summary.md"
+{
+  echo "TalentLib benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $rev, $DB_KIND, $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $DESIGNERS designers"
+  echo "PUT body $PUT_BYTES bytes (bench/form.json); GET answer $GET_BYTES bytes"
+  echo
+  echo "| phase | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | statuses | socket errors | timeouts | peak RSS MiB | target | verdict |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for p in "${PHASES[@]}"; do
+    echo "| $p | ${R[$p.requests]} | ${R[$p.rps]} | ${R[$p.p50_ms]} | ${R[$p.p99_ms]} | ${R[$p.max_ms]} | ${R[$p.non2xx]} | ${R[$p.statuses]} | ${R[$p.socket_errors]} | ${R[$p.err_timeout]} | $(mib "${R[$p.peak_kib]}") | $(verdict "$p") |"
+  done
+  idle_ok=$(awk -v k="$RSS_IDLE" 'BEGIN { print (k / 1024 < 64) ? "PASS" : "MISS" }')
+  echo
+  echo "| memory | MiB | target | verdict |"
+  echo "|---|---|---|---|"
+  echo "| RSS just after start | $(mib "$RSS_START") | | |"
+  echo "| idle RSS after setup, before load | $(mib "$RSS_IDLE") | <64 | $idle_ok |"
+  echo "| peak RSS sampled during load | $(mib "$PEAK_ALL") | | |"
+  echo "| VmHWM at the end (whole run) | $(mib "$RSS_HWM") | | |"
+  echo
+  echo "Data dir after the run: $DATA_SIZE. Raw wrk output: bench/out/{$(IFS=,; echo "${PHASES[*]}")}-wrk.txt; server log: bench/out/server.log"
+} >"$SUMMARY"
+echo
+cat "$SUMMARY"
+
+# ---------------------------------------------------------------- exit status
+bad=0
+for p in "${PHASES[@]}"; do
+  if ((${R[$p.non2xx]} > 0 || ${R[$p.socket_errors]} > 0)); then
+    bad=1
+    log "phase $p: ${R[$p.non2xx]} non-2xx responses (${R[$p.statuses]}), ${R[$p.socket_errors]} socket errors"
+    grep '^BENCH_FIRST_BAD' "$OUT/$p-wrk.txt" >&2 || true
+  fi
+done
+((bad)) && exit 2
+if ((STRICT)) && grep -q 'MISS' "$SUMMARY"; then
+  log "a target was missed (--strict)"
+  exit 3
+fi
+exit 0

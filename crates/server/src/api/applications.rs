@@ -1,0 +1,173 @@
+//! `/applications`: create, read, save, submit, list.
+
+use super::input::{parse_id, JsonValue};
+use super::views::{ApplicationJson, ApplicationLineView, ApplicationListView};
+use super::DesignerActor;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::service::{applications, Actor};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use talentlib_domain::application::Status;
+use talentlib_domain::paging::Page;
+use talentlib_domain::{FieldError, Problem};
+use talentlib_store::applications::ListFilter;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/applications",
+            post(post_applications).get(get_applications),
+        )
+        .route(
+            "/applications/{id}",
+            get(get_application).put(put_application),
+        )
+        .route("/applications/{id}/submit", post(post_submit))
+}
+
+/// Start an application in the newest open batch.
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
+    request_body(content = Object, description = "`{}`"),
+    responses((status = 201, body = ApplicationJson), (status = 403, body = ErrorBody),
+              (status = 409, description = "no_open_batch or already_applied", body = ErrorBody)))]
+pub async fn post_applications(
+    State(st): State<AppState>,
+    DesignerActor(actor): DesignerActor,
+    JsonValue(_): JsonValue,
+) -> AppResult<(StatusCode, Json<ApplicationJson>)> {
+    let view = applications::create(&st, &actor).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
+/// The whole application, as the caller may see it (identity data masked where not allowed).
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = ApplicationJson), (status = 404, body = ErrorBody)))]
+pub async fn get_application(
+    State(st): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Json<ApplicationJson>> {
+    Ok(Json(
+        applications::get(&st, &actor, parse_id(&id)?).await?.into(),
+    ))
+}
+
+/// Save the whole form (owner, while draft or returned). Only shape errors are refused.
+#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = talentlib_domain::form::ApplicationForm,
+    responses((status = 200, body = ApplicationJson), (status = 404, body = ErrorBody),
+              (status = 409, description = "not_editable", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_application(
+    State(st): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    JsonValue(body): JsonValue,
+) -> AppResult<Json<ApplicationJson>> {
+    Ok(Json(
+        applications::save(&st, &actor, parse_id(&id)?, &body)
+            .await?
+            .into(),
+    ))
+}
+
+/// Submit: every eligibility and completeness problem is listed at once (422).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = ApplicationJson), (status = 404, body = ErrorBody),
+              (status = 409, description = "not_submittable or batch_not_open", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_submit(
+    State(st): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Json<ApplicationJson>> {
+    Ok(Json(
+        applications::submit(&st, &actor, parse_id(&id)?)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct ListQuery {
+    pub batch_id: Option<String>,
+    pub status: Option<String>,
+    pub district_code: Option<String>,
+    /// Name or employer contains this text.
+    pub q: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl ListQuery {
+    /// Every bad parameter at once (422); an id that is not ours matches nothing.
+    pub fn parse(&self) -> Result<(ListFilter, Page), AppError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let page = Page::parse(self.page.as_deref(), self.per_page.as_deref())
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let status = match blank(&self.status) {
+            None => None,
+            Some(s) => {
+                let parsed = Status::parse(&s);
+                if parsed.is_none() {
+                    let allowed = Status::ALL.map(|s| s.as_str()).join("|");
+                    errors.push(FieldError::new("status", Problem::UnknownValue { allowed }));
+                }
+                parsed
+            }
+        };
+        let batch_id = match blank(&self.batch_id) {
+            None => None,
+            Some(b) => match b.parse() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(FieldError::new("batch_id", Problem::UnknownItem));
+                    None
+                }
+            },
+        };
+        let text = blank(&self.q);
+        if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+            errors.push(FieldError::new("q", Problem::TooLong { max: 100 }));
+        }
+        match page {
+            Some(page) if errors.is_empty() => Ok((
+                ListFilter {
+                    batch_id,
+                    status,
+                    district_code: blank(&self.district_code),
+                    text,
+                },
+                page,
+            )),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
+/// The applications the caller may see (a designer: their own; a district officer: their
+/// district; a reviewer: everything submitted).
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
+    params(ListQuery), responses((status = 200, body = ApplicationListView), (status = 422, body = ErrorBody)))]
+pub async fn get_applications(
+    State(st): State<AppState>,
+    actor: Actor,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<ApplicationListView>> {
+    let (filter, page) = q.parse()?;
+    let (lines, total_count) = applications::list(&st, &actor, &filter, page).await?;
+    Ok(Json(ApplicationListView {
+        items: lines.iter().map(ApplicationLineView::from).collect(),
+        total_count,
+    }))
+}

@@ -1,0 +1,307 @@
+//! The designer's application: create, read, save the form, submit; and the scoped lists that
+//! district officers and reviewers work from.
+
+use super::{audit, Actor};
+use crate::error::{AppError, AppResult};
+use crate::state::{new_uuid, now_millis, today_in_chongqing, AppState};
+use std::collections::HashSet;
+use talentlib_domain::application::Status;
+use talentlib_domain::eligibility::check_submission;
+use talentlib_domain::form::{parse_form, ApplicationForm};
+use talentlib_domain::identity::{mask_id_number, mask_phone};
+use talentlib_domain::ids::{ApplicationId, ItemId, UserId};
+use talentlib_domain::paging::Page;
+use talentlib_domain::permissions::ApplicationFacts;
+use talentlib_domain::roles::Role;
+use talentlib_domain::RuleError;
+use talentlib_store::applications::{self, ApplicationLine, ApplicationRow, Event, ListFilter};
+use talentlib_store::attachments::{self, AttachmentRow};
+use talentlib_store::batches;
+use talentlib_store::sea_orm::ConnectionTrait;
+
+/// An application as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    pub id: ApplicationId,
+    pub status: Status,
+    pub batch_id: talentlib_domain::ids::BatchId,
+    pub designer_id: UserId,
+    pub submitted_at: Option<i64>,
+    pub updated_at: i64,
+    pub review_comment: Option<String>,
+    pub major_flagged: bool,
+    /// The form, with the identity fields whole or masked as the viewer is allowed.
+    pub form: ApplicationForm,
+    pub identity_masked: bool,
+    pub attachments: Vec<AttachmentRow>,
+    pub timeline: Vec<Event>,
+    pub can_edit: bool,
+}
+
+pub fn facts(row: &ApplicationRow) -> ApplicationFacts<'_> {
+    ApplicationFacts {
+        owner: row.designer_id,
+        district_code: row.district_code.as_deref(),
+        status: row.status,
+        // Expert assignments arrive with the scoring issue.
+        assigned_to_viewer: false,
+    }
+}
+
+/// Loads a row the actor may view; 404 for anyone else, as if it did not exist.
+pub async fn load_visible(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    id: ApplicationId,
+) -> AppResult<ApplicationRow> {
+    let row = applications::get(c, id).await?.ok_or(AppError::NotFound)?;
+    if actor.user.viewer().can_view(&facts(&row)) {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Loads a row the actor owns and may still change: 404 if not theirs, 409 if not editable.
+async fn load_editable(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    id: ApplicationId,
+) -> AppResult<ApplicationRow> {
+    let row = load_visible(c, actor, id).await?;
+    if !actor.user.viewer().is_owner(&facts(&row)) {
+        return Err(AppError::NotFound);
+    }
+    if !row.status.is_editable() {
+        return Err(AppError::Rule(RuleError::NotEditable));
+    }
+    Ok(row)
+}
+
+/// The stored form with its identity fields decrypted. The stored document is parsed again:
+/// the database is an input too.
+fn stored_form(st: &AppState, row: &ApplicationRow) -> AppResult<ApplicationForm> {
+    let value: serde_json::Value =
+        serde_json::from_str(&row.form_json).map_err(AppError::internal)?;
+    let mut form = parse_form(&value).map_err(|e| {
+        AppError::internal(anyhow::anyhow!("stored form {} unreadable: {e:?}", row.id))
+    })?;
+    let decrypt = |enc: &Option<String>| -> AppResult<Option<String>> {
+        enc.as_deref()
+            .map(|v| st.cipher.decrypt(v).map_err(AppError::internal))
+            .transpose()
+    };
+    form.personal.id_number = decrypt(&row.id_number_enc)?;
+    form.personal.phone = decrypt(&row.phone_enc)?;
+    Ok(form)
+}
+
+/// Stores the form into the row: identity fields encrypted apart, list columns copied.
+fn store_form(st: &AppState, row: &mut ApplicationRow, form: &ApplicationForm) -> AppResult<()> {
+    let mut doc = form.clone();
+    row.id_number_enc = doc.personal.id_number.take().map(|v| st.cipher.encrypt(&v));
+    row.phone_enc = doc.personal.phone.take().map(|v| st.cipher.encrypt(&v));
+    row.form_json = serde_json::to_string(&doc).map_err(AppError::internal)?;
+    row.name = form.personal.name.clone();
+    row.district_code = form.personal.district_code.clone();
+    row.employer = form.personal.employer.clone();
+    Ok(())
+}
+
+async fn view(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    row: &ApplicationRow,
+    form: ApplicationForm,
+) -> AppResult<ApplicationView> {
+    let viewer = actor.user.viewer();
+    let facts = facts(row);
+    let whole = viewer.can_see_identity(&facts);
+    let mut form = form;
+    if !whole {
+        form.personal.id_number = form.personal.id_number.as_deref().map(mask_id_number);
+        form.personal.phone = form.personal.phone.as_deref().map(mask_phone);
+    }
+    Ok(ApplicationView {
+        id: row.id,
+        status: row.status,
+        batch_id: row.batch_id,
+        designer_id: row.designer_id,
+        submitted_at: row.submitted_at,
+        updated_at: row.updated_at,
+        review_comment: row.review_comment.clone(),
+        major_flagged: row.major_flagged,
+        identity_masked: !whole,
+        attachments: attachments::of_application(c, row.id).await?,
+        timeline: applications::events(c, row.id).await?,
+        can_edit: viewer.is_owner(&facts) && row.status.is_editable(),
+        form,
+    })
+}
+
+fn has_identity(form: &ApplicationForm) -> bool {
+    form.personal.id_number.is_some() || form.personal.phone.is_some()
+}
+
+/// Reads one application. Someone other than the owner seeing the whole identity data is audited.
+pub async fn get(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResult<ApplicationView> {
+    let db = st.store.db();
+    let row = load_visible(db, actor, id).await?;
+    let form = stored_form(st, &row)?;
+    let identity_present = has_identity(&form);
+    let v = view(db, actor, &row, form).await?;
+    if identity_present && !v.identity_masked && row.designer_id != actor.user.id {
+        let tx = st.store.write().await?;
+        audit::by(&*tx, actor, "identity.view", "application", id, None).await?;
+        tx.commit().await?;
+    }
+    Ok(v)
+}
+
+/// A designer starts an application in the newest open batch (API.md `POST /applications`).
+pub async fn create(st: &AppState, actor: &Actor) -> AppResult<ApplicationView> {
+    actor.user.require_any(&[Role::Designer])?;
+    let now = now_millis();
+    let tx = st.store.write().await?;
+    let batch = batches::newest_open(&*tx)
+        .await?
+        .ok_or(RuleError::NoOpenBatch)?;
+    let mut form = ApplicationForm::default();
+    form.personal.name = Some(actor.user.name.clone());
+    form.personal.email = Some(actor.user.email.clone());
+    let mut row = ApplicationRow {
+        id: ApplicationId::from_uuid(new_uuid()),
+        designer_id: actor.user.id,
+        batch_id: batch.id,
+        status: Status::Draft,
+        form_json: String::new(),
+        id_number_enc: None,
+        phone_enc: None,
+        name: None,
+        district_code: None,
+        employer: None,
+        major_flagged: false,
+        review_comment: None,
+        submitted_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store_form(st, &mut row, &form)?;
+    applications::insert(&*tx, &row).await?;
+    let event = Event {
+        application_id: row.id,
+        at: now,
+        actor_id: actor.user.id,
+        status: Status::Draft,
+        comment: None,
+    };
+    applications::insert_event(&*tx, new_uuid(), &event).await?;
+    audit::by(
+        &*tx,
+        actor,
+        "application.create",
+        "application",
+        row.id,
+        Some(format!("batch={}", batch.id)),
+    )
+    .await?;
+    tx.commit().await?;
+    view(st.store.db(), actor, &row, form).await
+}
+
+/// Saves the whole form (API.md `PUT /applications/{id}`). Drafts may be incomplete; only shape
+/// problems are refused. Items keep their ids; removed items lose their files' links.
+pub async fn save(
+    st: &AppState,
+    actor: &Actor,
+    id: ApplicationId,
+    body: &serde_json::Value,
+) -> AppResult<ApplicationView> {
+    load_editable(st.store.db(), actor, id).await?;
+    let mut form = parse_form(body).map_err(AppError::Invalid)?;
+    let tx = st.store.write().await?;
+    let mut row = load_editable(&*tx, actor, id).await?;
+    let saved = stored_form(st, &row)?;
+    form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid()))
+        .map_err(AppError::Invalid)?;
+    store_form(st, &mut row, &form)?;
+    row.updated_at = now_millis();
+    applications::update(&*tx, &row).await?;
+    let unlinked = attachments::unlink_missing_items(&*tx, id, &form.item_ids()).await?;
+    let detail = (unlinked > 0).then(|| format!("unlinked_files={unlinked}"));
+    audit::by(&*tx, actor, "application.save", "application", id, detail).await?;
+    tx.commit().await?;
+    view(st.store.db(), actor, &row, form).await
+}
+
+/// Submits after checking everything at once (API.md `POST /applications/{id}/submit`).
+pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResult<ApplicationView> {
+    let tx = st.store.write().await?;
+    let mut row = load_visible(&*tx, actor, id).await?;
+    if !actor.user.viewer().is_owner(&facts(&row)) {
+        return Err(AppError::NotFound);
+    }
+    row.status.submit()?;
+    let batch = batches::get(&*tx, row.batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // A draft needs an open batch; an application returned for supplement may come back while
+    // its batch is closed, as long as scoring has not begun.
+    let batch_ok = batch.status.accepts_submissions()
+        || (row.status == Status::Returned
+            && batch.status == talentlib_domain::batch::BatchStatus::Closed);
+    if !batch_ok {
+        return Err(AppError::Rule(RuleError::BatchNotOpen));
+    }
+    let form = stored_form(st, &row)?;
+    let files = attachments::of_application(&*tx, id).await?;
+    let evidence: HashSet<ItemId> = files.iter().filter_map(|a| a.item_id).collect();
+    let flags =
+        check_submission(&form, &evidence, today_in_chongqing()).map_err(AppError::Invalid)?;
+    let now = now_millis();
+    row.status = Status::Submitted;
+    row.submitted_at = Some(now);
+    row.updated_at = now;
+    row.major_flagged = flags.major_outside_list;
+    applications::update(&*tx, &row).await?;
+    let event = Event {
+        application_id: id,
+        at: now,
+        actor_id: actor.user.id,
+        status: Status::Submitted,
+        comment: None,
+    };
+    applications::insert_event(&*tx, new_uuid(), &event).await?;
+    let detail = flags
+        .major_outside_list
+        .then(|| "major_outside_list".to_string());
+    audit::by(&*tx, actor, "application.submit", "application", id, detail).await?;
+    tx.commit().await?;
+    view(st.store.db(), actor, &row, form).await
+}
+
+/// One page of the applications the actor may see.
+pub async fn list(
+    st: &AppState,
+    actor: &Actor,
+    filter: &ListFilter,
+    page: Page,
+) -> AppResult<(Vec<ApplicationLine>, u64)> {
+    let scope = actor.user.viewer().list_scope();
+    Ok(applications::list(st.store.db(), &scope, filter, page).await?)
+}
+
+/// Counts by status within what the actor may see (district officers' and reviewers' dashboards).
+pub async fn counts(
+    st: &AppState,
+    actor: &Actor,
+    filter: &ListFilter,
+) -> AppResult<Vec<(Status, u64)>> {
+    let scope = actor.user.viewer().list_scope();
+    Ok(applications::counts_by_status(st.store.db(), &scope, filter).await?)
+}
+
+/// The designer's own applications, newest first.
+pub async fn mine(st: &AppState, actor: &Actor) -> AppResult<Vec<ApplicationRow>> {
+    Ok(applications::of_designer(st.store.db(), actor.user.id).await?)
+}

@@ -1,0 +1,53 @@
+//! What every request handler can reach: the store, the identity-data cipher, the file store,
+//! the checked configuration, templates and the rubric in force.
+
+use crate::config::Config;
+use crate::crypto::PiiCipher;
+use crate::files::FileStore;
+use crate::web::templates::Templates;
+use std::ops::Deref;
+use std::sync::Arc;
+use talentlib_store::Store;
+
+pub struct Inner {
+    pub store: Store,
+    pub cipher: PiiCipher,
+    pub files: Arc<dyn FileStore>,
+    pub config: Config,
+    pub templates: Templates,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_millis() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// Today in China Standard Time (UTC+8), the date the notice's rules are judged on.
+pub fn today_in_chongqing() -> time::Date {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+/// RFC 3339 UTC, as API.md asks (`2026-12-03T08:00:00Z`).
+pub fn rfc3339(millis: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub fn new_uuid() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}

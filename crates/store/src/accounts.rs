@@ -1,0 +1,292 @@
+//! Accounts, sessions (web and API) and the failed-sign-in throttle.
+
+use crate::entity::{account, session, throttle};
+use crate::{unique_as, Millis, Result, StoreError};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use talentlib_domain::ids::UserId;
+use talentlib_domain::paging::Page;
+use talentlib_domain::roles::{Role, Roles};
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: UserId,
+    /// Lower-cased, so addresses are unique whatever their case.
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub roles: Roles,
+    pub district_code: Option<String>,
+    pub employer: Option<String>,
+    pub created_at: Millis,
+}
+
+pub(crate) fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}
+
+fn from_model(m: account::Model) -> Result<Account> {
+    Ok(Account {
+        id: parse_id(&m.account_id)?,
+        email: m.email,
+        name: m.name,
+        password_hash: m.password_hash,
+        roles: Roles::from_csv(&m.roles),
+        district_code: m.district_code,
+        employer: m.employer,
+        created_at: m.created_at,
+    })
+}
+
+pub async fn insert(c: &impl ConnectionTrait, a: &Account) -> Result<()> {
+    account::Entity::insert(account::ActiveModel {
+        account_id: Set(a.id.to_string()),
+        email: Set(a.email.clone()),
+        name: Set(a.name.clone()),
+        password_hash: Set(a.password_hash.clone()),
+        roles: Set(a.roles.to_csv()),
+        district_code: Set(a.district_code.clone()),
+        employer: Set(a.employer.clone()),
+        created_at: Set(a.created_at),
+    })
+    .exec_without_returning(c)
+    .await
+    .map_err(unique_as("email"))?;
+    Ok(())
+}
+
+pub async fn by_email(c: &impl ConnectionTrait, email: &str) -> Result<Option<Account>> {
+    account::Entity::find()
+        .filter(account::Column::Email.eq(email))
+        .one(c)
+        .await?
+        .map(from_model)
+        .transpose()
+}
+
+pub async fn by_id(c: &impl ConnectionTrait, id: UserId) -> Result<Option<Account>> {
+    account::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?
+        .map(from_model)
+        .transpose()
+}
+
+/// Accounts matching a text (email or name) and a role, newest first.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    text: Option<&str>,
+    role: Option<Role>,
+    page: Page,
+) -> Result<(Vec<Account>, u64)> {
+    let mut cond = Condition::all();
+    if let Some(t) = text {
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::col(account::Column::Email).like(contains(t)))
+                .add(Expr::col(account::Column::Name).like(contains(t))),
+        );
+    }
+    if let Some(r) = role {
+        // Roles are stored as a sorted comma list; match the whole word.
+        let r = r.as_str();
+        cond = cond.add(
+            Condition::any()
+                .add(account::Column::Roles.eq(r))
+                .add(account::Column::Roles.like(format!("{r},%")))
+                .add(account::Column::Roles.like(format!("%,{r}")))
+                .add(account::Column::Roles.like(format!("%,{r},%"))),
+        );
+    }
+    let query = account::Entity::find().filter(cond);
+    let total = query.clone().count(c).await?;
+    let rows = query
+        .order_by_desc(account::Column::CreatedAt)
+        .order_by_asc(account::Column::AccountId)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(c)
+        .await?;
+    Ok((
+        rows.into_iter().map(from_model).collect::<Result<_>>()?,
+        total,
+    ))
+}
+
+/// A LIKE pattern for "contains `s`", where `%` and `_` typed by a user match themselves.
+pub(crate) fn contains(s: &str) -> LikeExpr {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+pub async fn update_roles(
+    c: &impl ConnectionTrait,
+    id: UserId,
+    roles: &Roles,
+    district_code: Option<String>,
+    employer: Option<String>,
+) -> Result<()> {
+    let res = account::Entity::update_many()
+        .col_expr(account::Column::Roles, Expr::value(roles.to_csv()))
+        .col_expr(account::Column::DistrictCode, Expr::value(district_code))
+        .col_expr(account::Column::Employer, Expr::value(employer))
+        .filter(account::Column::AccountId.eq(id.to_string()))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(&self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// SHA-256 of the secret token, hex.
+    pub token_hash: String,
+    pub account_id: UserId,
+    pub kind: SessionKind,
+    pub csrf_token: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+pub async fn insert_session(c: &impl ConnectionTrait, s: &Session) -> Result<()> {
+    session::Entity::insert(session::ActiveModel {
+        token_hash: Set(s.token_hash.clone()),
+        account_id: Set(s.account_id.to_string()),
+        kind: Set(s.kind.as_str().to_string()),
+        csrf_token: Set(s.csrf_token.clone()),
+        created_at: Set(s.created_at),
+        expires_at: Set(s.expires_at),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The live session of this kind with its account, in one query.
+pub async fn session_with_account(
+    c: &impl ConnectionTrait,
+    token_hash: &str,
+    kind: SessionKind,
+    now: Millis,
+) -> Result<Option<(Session, Account)>> {
+    let Some(s) = session::Entity::find_by_id(token_hash.to_string())
+        .filter(session::Column::Kind.eq(kind.as_str()))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(a) = account::Entity::find_by_id(s.account_id.clone())
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let session = Session {
+        token_hash: s.token_hash,
+        account_id: parse_id(&s.account_id)?,
+        kind,
+        csrf_token: s.csrf_token,
+        created_at: s.created_at,
+        expires_at: s.expires_at,
+    };
+    Ok(Some((session, from_model(a)?)))
+}
+
+pub async fn delete_session(c: &impl ConnectionTrait, token_hash: &str) -> Result<()> {
+    session::Entity::delete_by_id(token_hash.to_string())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: Millis) -> Result<u64> {
+    let res = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Failures counted under `key` in the window that started at or after `since`.
+pub async fn failures_since(c: &impl ConnectionTrait, key: &str, since: Millis) -> Result<i32> {
+    let row = throttle::Entity::find_by_id(key.to_string())
+        .filter(throttle::Column::WindowStart.gte(since))
+        .one(c)
+        .await?;
+    Ok(row.map_or(0, |r| r.failures))
+}
+
+/// Counts one failure: a window older than `since` restarts at `now` with one failure.
+pub async fn record_failure(
+    c: &impl ConnectionTrait,
+    key: &str,
+    now: Millis,
+    since: Millis,
+) -> Result<()> {
+    let current = throttle::Entity::find_by_id(key.to_string()).one(c).await?;
+    let (window_start, failures) = match current {
+        Some(r) if r.window_start >= since => (r.window_start, r.failures.saturating_add(1)),
+        _ => (now, 1),
+    };
+    throttle::Entity::insert(throttle::ActiveModel {
+        throttle_key: Set(key.to_string()),
+        window_start: Set(window_start),
+        failures: Set(failures),
+    })
+    .on_conflict(
+        OnConflict::column(throttle::Column::ThrottleKey)
+            .update_columns([throttle::Column::WindowStart, throttle::Column::Failures])
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(c: &impl ConnectionTrait, key: &str) -> Result<()> {
+    throttle::Entity::delete_by_id(key.to_string())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Whether any account holds the role (used to tell the operator how to create the first admin).
+pub async fn any_with_role(c: &impl ConnectionTrait, role: Role) -> Result<bool> {
+    let (_, total) = list(
+        c,
+        None,
+        Some(role),
+        Page {
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await?;
+    Ok(total > 0)
+}

@@ -1,0 +1,358 @@
+//! Applications, their timeline events, and the scoped lists of them.
+
+use crate::accounts::parse_id;
+use crate::entity::{application, application_event};
+use crate::{unique_as, Millis, Result, StoreError};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use talentlib_domain::application::Status;
+use talentlib_domain::ids::{ApplicationId, BatchId, UserId};
+use talentlib_domain::paging::Page;
+use talentlib_domain::permissions::ListScope;
+
+/// One application as stored. `form_json` holds the form without the identity fields, which
+/// are in `id_number_enc`/`phone_enc`, encrypted by the service layer.
+#[derive(Debug, Clone)]
+pub struct ApplicationRow {
+    pub id: ApplicationId,
+    pub designer_id: UserId,
+    pub batch_id: BatchId,
+    pub status: Status,
+    pub form_json: String,
+    pub id_number_enc: Option<String>,
+    pub phone_enc: Option<String>,
+    pub name: Option<String>,
+    pub district_code: Option<String>,
+    pub employer: Option<String>,
+    pub major_flagged: bool,
+    pub review_comment: Option<String>,
+    pub submitted_at: Option<Millis>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+fn parse_status(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("bad status {s:?}")))
+}
+
+fn from_model(m: application::Model) -> Result<ApplicationRow> {
+    Ok(ApplicationRow {
+        id: parse_id(&m.application_id)?,
+        designer_id: parse_id(&m.designer_id)?,
+        batch_id: parse_id(&m.batch_id)?,
+        status: parse_status(&m.status)?,
+        form_json: m.form,
+        id_number_enc: m.id_number_enc,
+        phone_enc: m.phone_enc,
+        name: m.name,
+        district_code: m.district_code,
+        employer: m.employer,
+        major_flagged: m.major_flagged,
+        review_comment: m.review_comment,
+        submitted_at: m.submitted_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
+    application::Entity::insert(application::ActiveModel {
+        application_id: Set(r.id.to_string()),
+        designer_id: Set(r.designer_id.to_string()),
+        batch_id: Set(r.batch_id.to_string()),
+        status: Set(r.status.as_str().to_string()),
+        form: Set(r.form_json.clone()),
+        id_number_enc: Set(r.id_number_enc.clone()),
+        phone_enc: Set(r.phone_enc.clone()),
+        name: Set(r.name.clone()),
+        district_code: Set(r.district_code.clone()),
+        employer: Set(r.employer.clone()),
+        major_flagged: Set(r.major_flagged),
+        review_comment: Set(r.review_comment.clone()),
+        submitted_at: Set(r.submitted_at),
+        created_at: Set(r.created_at),
+        updated_at: Set(r.updated_at),
+    })
+    .exec_without_returning(c)
+    .await
+    .map_err(unique_as("application"))?;
+    Ok(())
+}
+
+pub async fn get(c: &impl ConnectionTrait, id: ApplicationId) -> Result<Option<ApplicationRow>> {
+    application::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?
+        .map(from_model)
+        .transpose()
+}
+
+/// Writes every mutable column of the row (one UPDATE for a whole save).
+pub async fn update(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
+    let res = application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(r.status.as_str()))
+        .col_expr(application::Column::Form, Expr::value(r.form_json.clone()))
+        .col_expr(
+            application::Column::IdNumberEnc,
+            Expr::value(r.id_number_enc.clone()),
+        )
+        .col_expr(
+            application::Column::PhoneEnc,
+            Expr::value(r.phone_enc.clone()),
+        )
+        .col_expr(application::Column::Name, Expr::value(r.name.clone()))
+        .col_expr(
+            application::Column::DistrictCode,
+            Expr::value(r.district_code.clone()),
+        )
+        .col_expr(
+            application::Column::Employer,
+            Expr::value(r.employer.clone()),
+        )
+        .col_expr(
+            application::Column::MajorFlagged,
+            Expr::value(r.major_flagged),
+        )
+        .col_expr(
+            application::Column::ReviewComment,
+            Expr::value(r.review_comment.clone()),
+        )
+        .col_expr(
+            application::Column::SubmittedAt,
+            Expr::value(r.submitted_at),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(r.updated_at))
+        .filter(application::Column::ApplicationId.eq(r.id.to_string()))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The designer's applications, newest first.
+pub async fn of_designer(
+    c: &impl ConnectionTrait,
+    designer: UserId,
+) -> Result<Vec<ApplicationRow>> {
+    application::Entity::find()
+        .filter(application::Column::DesignerId.eq(designer.to_string()))
+        .order_by_desc(application::Column::CreatedAt)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// Filters of the application list (API.md `GET /api/v1/applications`).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub batch_id: Option<BatchId>,
+    pub status: Option<Status>,
+    pub district_code: Option<String>,
+    /// Name or employer contains this text.
+    pub text: Option<String>,
+}
+
+/// A list line: no form, no identity data.
+#[derive(Debug, Clone)]
+pub struct ApplicationLine {
+    pub id: ApplicationId,
+    pub status: Status,
+    pub batch_id: BatchId,
+    pub designer_id: UserId,
+    pub name: Option<String>,
+    pub district_code: Option<String>,
+    pub employer: Option<String>,
+    pub major_flagged: bool,
+    pub submitted_at: Option<Millis>,
+    pub updated_at: Millis,
+}
+
+#[derive(FromQueryResult)]
+struct LineRow {
+    application_id: String,
+    status: String,
+    batch_id: String,
+    designer_id: String,
+    name: Option<String>,
+    district_code: Option<String>,
+    employer: Option<String>,
+    major_flagged: bool,
+    submitted_at: Option<i64>,
+    updated_at: i64,
+}
+
+/// The condition that keeps only what the scope may see.
+fn scope_condition(scope: &ListScope) -> Condition {
+    if scope.everything {
+        return Condition::all();
+    }
+    let mut any = Condition::any();
+    if let Some(own) = scope.own {
+        any = any.add(application::Column::DesignerId.eq(own.to_string()));
+    }
+    if scope.submitted {
+        any = any.add(application::Column::Status.ne(Status::Draft.as_str()));
+    }
+    if let Some(d) = &scope.district {
+        any = any.add(application::Column::DistrictCode.eq(d.clone()));
+    }
+    // Expert assignments arrive with the scoring issue; until then they add nothing.
+    any
+}
+
+fn filter_condition(f: &ListFilter) -> Condition {
+    let mut all = Condition::all();
+    if let Some(b) = f.batch_id {
+        all = all.add(application::Column::BatchId.eq(b.to_string()));
+    }
+    if let Some(s) = f.status {
+        all = all.add(application::Column::Status.eq(s.as_str()));
+    }
+    if let Some(d) = &f.district_code {
+        all = all.add(application::Column::DistrictCode.eq(d.clone()));
+    }
+    if let Some(t) = &f.text {
+        all = all.add(
+            Condition::any()
+                .add(Expr::col(application::Column::Name).like(crate::accounts::contains(t)))
+                .add(Expr::col(application::Column::Employer).like(crate::accounts::contains(t))),
+        );
+    }
+    all
+}
+
+/// One page of what the scope may see, newest change first, with the total count.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    scope: &ListScope,
+    filter: &ListFilter,
+    page: Page,
+) -> Result<(Vec<ApplicationLine>, u64)> {
+    let query = application::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(filter_condition(filter));
+    let total = query.clone().count(c).await?;
+    let rows = query
+        .select_only()
+        .columns([
+            application::Column::ApplicationId,
+            application::Column::Status,
+            application::Column::BatchId,
+            application::Column::DesignerId,
+            application::Column::Name,
+            application::Column::DistrictCode,
+            application::Column::Employer,
+            application::Column::MajorFlagged,
+            application::Column::SubmittedAt,
+            application::Column::UpdatedAt,
+        ])
+        .order_by_desc(application::Column::UpdatedAt)
+        .order_by_asc(application::Column::ApplicationId)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .into_model::<LineRow>()
+        .all(c)
+        .await?;
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ApplicationLine {
+                id: parse_id(&r.application_id)?,
+                status: parse_status(&r.status)?,
+                batch_id: parse_id(&r.batch_id)?,
+                designer_id: parse_id(&r.designer_id)?,
+                name: r.name,
+                district_code: r.district_code,
+                employer: r.employer,
+                major_flagged: r.major_flagged,
+                submitted_at: r.submitted_at,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((lines, total))
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    status: String,
+    n: i64,
+}
+
+/// How many applications the scope sees in each status.
+pub async fn counts_by_status(
+    c: &impl ConnectionTrait,
+    scope: &ListScope,
+    filter: &ListFilter,
+) -> Result<Vec<(Status, u64)>> {
+    let rows = application::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(filter_condition(filter))
+        .select_only()
+        .column(application::Column::Status)
+        .column_as(Expr::col(application::Column::ApplicationId).count(), "n")
+        .group_by(application::Column::Status)
+        .into_model::<CountRow>()
+        .all(c)
+        .await?;
+    let mut out: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+    for r in rows {
+        let s = parse_status(&r.status)?;
+        if let Some(slot) = out.iter_mut().find(|(x, _)| *x == s) {
+            slot.1 = u64::try_from(r.n).unwrap_or(0);
+        }
+    }
+    Ok(out)
+}
+
+/// One step of an application's timeline.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub application_id: ApplicationId,
+    pub at: Millis,
+    pub actor_id: UserId,
+    pub status: Status,
+    pub comment: Option<String>,
+}
+
+pub async fn insert_event(c: &impl ConnectionTrait, event_id: uuid::Uuid, e: &Event) -> Result<()> {
+    application_event::Entity::insert(application_event::ActiveModel {
+        event_id: Set(event_id.to_string()),
+        application_id: Set(e.application_id.to_string()),
+        at: Set(e.at),
+        actor_id: Set(e.actor_id.to_string()),
+        status: Set(e.status.as_str().to_string()),
+        comment: Set(e.comment.clone()),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The timeline, oldest first.
+pub async fn events(c: &impl ConnectionTrait, id: ApplicationId) -> Result<Vec<Event>> {
+    application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(id.to_string()))
+        .order_by_asc(application_event::Column::At)
+        .order_by_asc(application_event::Column::EventId)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(Event {
+                application_id: parse_id(&m.application_id)?,
+                at: m.at,
+                actor_id: parse_id(&m.actor_id)?,
+                status: parse_status(&m.status)?,
+                comment: m.comment,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,339 @@
+//! The schema, as append-only migrations shared by SQLite and PostgreSQL.
+//! Timestamps are Unix milliseconds (BIGINT): one portable type that sorts correctly.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Initial)]
+    }
+}
+
+fn n(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn text(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name)).text().not_null().to_owned()
+}
+fn text_null(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name)).text().null().to_owned()
+}
+fn id_pk(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name))
+        .string_len(36)
+        .not_null()
+        .primary_key()
+        .to_owned()
+}
+fn id_col(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name)).string_len(36).not_null().to_owned()
+}
+fn millis(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name)).big_integer().not_null().to_owned()
+}
+fn millis_null(name: &str) -> ColumnDef {
+    ColumnDef::new(n(name)).big_integer().null().to_owned()
+}
+fn fk(from_table: &str, col: &str, to_table: &str, cascade: bool) -> ForeignKeyCreateStatement {
+    let mut f = ForeignKey::create();
+    f.name(format!("fk_{from_table}_{col}"))
+        .from(n(from_table), n(col))
+        .to(n(to_table), n(col));
+    if cascade {
+        f.on_delete(ForeignKeyAction::Cascade);
+    }
+    f.to_owned()
+}
+
+struct Initial;
+
+impl MigrationName for Initial {
+    fn name(&self) -> &str {
+        "m0001_initial"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Initial {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Users of every role. `account`, not `user`: that word is reserved in PostgreSQL.
+        m.create_table(
+            Table::create()
+                .table(n("account"))
+                .col(id_pk("account_id"))
+                .col(text("email"))
+                .col(text("name"))
+                .col(text("password_hash"))
+                .col(text("roles"))
+                .col(text_null("district_code"))
+                .col(text_null("employer"))
+                .col(millis("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_account_email")
+                .table(n("account"))
+                .col(n("email"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+
+        // Web sessions and API tokens; only a hash of the secret is stored, so a database leak
+        // gives no usable token. Kept in the database so that several servers share them.
+        m.create_table(
+            Table::create()
+                .table(n("session"))
+                .col(
+                    ColumnDef::new(n("token_hash"))
+                        .string_len(64)
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(id_col("account_id"))
+                .col(text("kind"))
+                .col(text("csrf_token"))
+                .col(millis("created_at"))
+                .col(millis("expires_at"))
+                .foreign_key(&mut fk("session", "account_id", "account", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_session_account")
+                .table(n("session"))
+                .col(n("account_id"))
+                .to_owned(),
+        )
+        .await?;
+
+        // Failed sign-in counters per account and per address, shared by all servers.
+        m.create_table(
+            Table::create()
+                .table(n("throttle"))
+                .col(
+                    ColumnDef::new(n("throttle_key"))
+                        .string_len(300)
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(millis("window_start"))
+                .col(ColumnDef::new(n("failures")).integer().not_null())
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(n("batch"))
+                .col(id_pk("batch_id"))
+                .col(text("name"))
+                .col(text("status"))
+                .col(id_col("created_by"))
+                .col(millis("created_at"))
+                .col(millis_null("closed_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_batch_name")
+                .table(n("batch"))
+                .col(n("name"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+
+        // The form is one JSON document (without the identity fields, which are encrypted in
+        // their own columns); the columns beside it are copies for lists and filters.
+        m.create_table(
+            Table::create()
+                .table(n("application"))
+                .col(id_pk("application_id"))
+                .col(id_col("designer_id"))
+                .col(id_col("batch_id"))
+                .col(text("status"))
+                .col(text("form"))
+                .col(text_null("id_number_enc"))
+                .col(text_null("phone_enc"))
+                .col(text_null("name"))
+                .col(text_null("district_code"))
+                .col(text_null("employer"))
+                .col(
+                    ColumnDef::new(n("major_flagged"))
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
+                .col(text_null("review_comment"))
+                .col(millis_null("submitted_at"))
+                .col(millis("created_at"))
+                .col(millis("updated_at"))
+                .foreign_key(&mut fk("application", "batch_id", "batch", false))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_application_designer")
+                        .from(n("application"), n("designer_id"))
+                        .to(n("account"), n("account_id")),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // One application per designer per batch (API.md).
+        m.create_index(
+            Index::create()
+                .name("ux_application_designer_batch")
+                .table(n("application"))
+                .col(n("designer_id"))
+                .col(n("batch_id"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_application_batch_status")
+                .table(n("application"))
+                .col(n("batch_id"))
+                .col(n("status"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_application_district")
+                .table(n("application"))
+                .col(n("district_code"))
+                .col(n("status"))
+                .to_owned(),
+        )
+        .await?;
+
+        // The timeline: every status change with its comment.
+        m.create_table(
+            Table::create()
+                .table(n("application_event"))
+                .col(id_pk("event_id"))
+                .col(id_col("application_id"))
+                .col(millis("at"))
+                .col(id_col("actor_id"))
+                .col(text("status"))
+                .col(text_null("comment"))
+                .foreign_key(&mut fk(
+                    "application_event",
+                    "application_id",
+                    "application",
+                    true,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_application_event_app")
+                .table(n("application_event"))
+                .col(n("application_id"))
+                .col(n("at"))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(n("attachment"))
+                .col(id_pk("attachment_id"))
+                .col(id_col("application_id"))
+                .col(ColumnDef::new(n("item_id")).string_len(36).null())
+                .col(text("filename"))
+                .col(ColumnDef::new(n("size")).big_integer().not_null())
+                .col(text("sha256"))
+                .col(text("content_type"))
+                .col(text("storage_key"))
+                .col(id_col("uploaded_by"))
+                .col(millis("created_at"))
+                .foreign_key(&mut fk("attachment", "application_id", "application", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_attachment_app_item")
+                .table(n("attachment"))
+                .col(n("application_id"))
+                .col(n("item_id"))
+                .to_owned(),
+        )
+        .await?;
+
+        // Append-only: the application never updates or deletes these rows.
+        m.create_table(
+            Table::create()
+                .table(n("audit_log"))
+                .col(
+                    ColumnDef::new(n("seq"))
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(millis("at"))
+                .col(ColumnDef::new(n("actor_id")).string_len(36).null())
+                .col(text_null("actor_ip"))
+                .col(text("action"))
+                .col(text("target_type"))
+                .col(text_null("target_id"))
+                .col(text_null("detail"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_at")
+                .table(n("audit_log"))
+                .col(n("at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_actor")
+                .table(n("audit_log"))
+                .col(n("actor_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_target")
+                .table(n("audit_log"))
+                .col(n("target_id"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in [
+            "audit_log",
+            "attachment",
+            "application_event",
+            "application",
+            "batch",
+            "throttle",
+            "session",
+            "account",
+        ] {
+            m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
