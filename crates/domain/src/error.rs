@@ -32,6 +32,7 @@ pub enum Problem {
     UnknownItem,
     DuplicateItem,
     CommentRequired,
+    EmailTaken,
 }
 
 impl Problem {
@@ -62,6 +63,7 @@ impl Problem {
             Problem::UnknownItem => "unknown_item",
             Problem::DuplicateItem => "duplicate_item",
             Problem::CommentRequired => "comment_required",
+            Problem::EmailTaken => "email_taken",
         }
     }
 

@@ -36,6 +36,8 @@ pub struct ApplicationView {
     pub attachments: Vec<AttachmentRow>,
     pub timeline: Vec<Event>,
     pub can_edit: bool,
+    /// Whether the viewer may open the evidence files (district officers may not).
+    pub can_open_evidence: bool,
 }
 
 pub fn facts(row: &ApplicationRow) -> ApplicationFacts<'_> {
@@ -135,6 +137,7 @@ async fn view(
         attachments: attachments::of_application(c, row.id).await?,
         timeline: applications::events(c, row.id).await?,
         can_edit: viewer.is_owner(&facts) && row.status.is_editable(),
+        can_open_evidence: viewer.can_open_evidence(&facts),
         form,
     })
 }

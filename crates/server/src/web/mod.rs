@@ -1,6 +1,11 @@
 //! The HTML pages: server-rendered, progressively enhanced, Simplified Chinese first. Handlers
-//! call the same service functions as the JSON API and render templates.
+//! call the same service functions as the JSON API and render templates; no rules live here.
 
+pub mod admin;
+pub mod designer;
+pub mod page;
+pub mod public;
+pub mod staff;
 pub mod templates;
 
 use crate::state::AppState;
@@ -11,6 +16,10 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(public::router())
+        .merge(designer::router())
+        .merge(staff::router())
+        .merge(admin::router())
         .route(
             "/assets/app.css",
             get(|| async {
@@ -29,6 +38,13 @@ pub fn router() -> Router<AppState> {
                 )
             }),
         )
+        .fallback(not_found)
+}
+
+async fn not_found(
+    axum::extract::Extension(lang): axum::extract::Extension<crate::i18n::Lang>,
+) -> impl IntoResponse {
+    page::PageError(crate::error::AppError::NotFound, lang)
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {

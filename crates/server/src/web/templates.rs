@@ -9,14 +9,21 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-macro_rules! embedded {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
-    };
-}
+/// Templates shared by all pages; each page module lists its own.
+const SHARED: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../templates/layout.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+];
 
-const TEMPLATES: &[(&str, &str)] =
-    embedded!("layout.html", "macros.html", "error.html", "home.html",);
+fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    SHARED
+        .iter()
+        .chain(super::public::TEMPLATES)
+        .chain(super::designer::TEMPLATES)
+        .chain(super::staff::TEMPLATES)
+        .chain(super::admin::TEMPLATES)
+}
 
 fn translate(state: &State, key: String, kwargs: Kwargs) -> Result<String, minijinja::Error> {
     let lang = state
@@ -35,7 +42,7 @@ fn translate(state: &State, key: String, kwargs: Kwargs) -> Result<String, minij
 impl Templates {
     pub fn load() -> anyhow::Result<Templates> {
         let mut env = Environment::new();
-        for (name, source) in TEMPLATES {
+        for (name, source) in all_templates() {
             env.add_template(name, source)
                 .map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
         }

@@ -1,0 +1,10 @@
+//! Pages for the designer journey (being written).
+
+use crate::state::AppState;
+use axum::Router;
+
+pub const TEMPLATES: &[(&str, &str)] = &[];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,275 @@
+//! What every HTML page shares: the layout's context (language, user, CSRF token, flash), the
+//! error page, CSRF checks for forms, flash messages and the signed-in-user extractors.
+
+use crate::auth::{self, ClientIp, CurrentUser, MaybeUser};
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::service::Actor;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+pub const FLASH_COOKIE: &str = "tl_flash";
+/// Double-submit token for forms shown before sign-in (sign in, register).
+pub const ANON_CSRF_COOKIE: &str = "tl_csrf";
+
+/// The request facts a page needs, extracted once.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub path: String,
+    /// Query string of the current URL (without `?`), for pager links.
+    pub query: String,
+    pub flash: Option<String>,
+    /// The CSRF token forms on this page must carry.
+    pub csrf_token: String,
+    /// Set when an anonymous CSRF cookie had to be issued with this page.
+    new_anon_csrf: Option<String>,
+    pub ip: String,
+    pub secure_cookies: bool,
+}
+
+#[derive(Serialize)]
+struct UserCtx<'a> {
+    id: String,
+    name: &'a str,
+    email: &'a str,
+    roles: Vec<&'static str>,
+    district_code: Option<&'a str>,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, PageError> {
+        let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, st)
+            .await
+            .map_err(|e| PageError(e, lang))?;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, st).await;
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        let flash = auth::cookie(parts, FLASH_COOKIE)
+            .filter(|k| k.starts_with("flash.") && i18n::has(lang, k))
+            .map(|k| i18n::t(lang, k, &[]));
+        let (csrf_token, new_anon_csrf) = match user.as_ref().and_then(|u| u.csrf_token()) {
+            Some(t) => (t.to_string(), None),
+            None => match auth::cookie(parts, ANON_CSRF_COOKIE).filter(|c| c.len() == 43) {
+                Some(c) => (c.to_string(), None),
+                None => {
+                    let fresh = auth::new_secret();
+                    (fresh.clone(), Some(fresh))
+                }
+            },
+        };
+        Ok(PageCtx {
+            lang,
+            user,
+            path: uri.path().to_string(),
+            query: uri.query().unwrap_or("").to_string(),
+            flash,
+            csrf_token,
+            new_anon_csrf,
+            ip,
+            secure_cookies: st.config.secure_cookies,
+        })
+    }
+}
+
+impl PageCtx {
+    /// The layout's variables merged with the page's own.
+    pub fn context(&self, page: Value) -> Value {
+        let user = self.user.as_ref().map(|u| UserCtx {
+            id: u.id.to_string(),
+            name: &u.name,
+            email: &u.email,
+            roles: u.roles.iter().map(|r| r.as_str()).collect(),
+            district_code: u.district_code.as_deref(),
+        });
+        let base = context! {
+            lang => self.lang.code(),
+            other_lang => self.lang.other().code(),
+            user => user,
+            csrf_token => &self.csrf_token,
+            flash => &self.flash,
+            path => &self.path,
+        };
+        context! { ..base, ..page }
+    }
+
+    /// Renders a page, clearing a shown flash and issuing the anonymous CSRF cookie if needed.
+    pub fn render(&self, st: &AppState, template: &str, page: Value) -> Response {
+        self.render_status(st, StatusCode::OK, template, page)
+    }
+
+    pub fn render_status(
+        &self,
+        st: &AppState,
+        status: StatusCode,
+        template: &str,
+        page: Value,
+    ) -> Response {
+        match st.templates.render(template, self.context(page)) {
+            Ok(html) => {
+                let mut res = (status, Html(html)).into_response();
+                let headers = res.headers_mut();
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                if self.flash.is_some() {
+                    add_cookie(
+                        headers,
+                        &format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),
+                    );
+                }
+                if let Some(token) = &self.new_anon_csrf {
+                    let secure = if self.secure_cookies { "; Secure" } else { "" };
+                    add_cookie(
+                        headers,
+                        &format!(
+                            "{ANON_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
+                        ),
+                    );
+                }
+                res
+            }
+            Err(e) => PageError(
+                AppError::internal(anyhow::anyhow!("template {template}: {e:#}")),
+                self.lang,
+            )
+            .into_response(),
+        }
+    }
+
+    /// Checks the `csrf_token` field of a submitted form against the session (or, before sign-in,
+    /// against the double-submit cookie).
+    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if self.new_anon_csrf.is_none()
+            && auth::constant_time_eq(sent.as_bytes(), self.csrf_token.as_bytes())
+        {
+            Ok(())
+        } else {
+            Err(PageError(AppError::Csrf, self.lang))
+        }
+    }
+
+    /// The signed-in user as a service actor, or a redirect to the sign-in page.
+    pub fn actor(&self) -> Result<Actor, PageError> {
+        match &self.user {
+            Some(u) => Ok(Actor {
+                user: u.clone(),
+                ip: self.ip.clone(),
+            }),
+            None => Err(PageError(AppError::Unauthenticated, self.lang)),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key, &[])
+    }
+
+    pub fn error(&self, e: AppError) -> PageError {
+        PageError(e, self.lang)
+    }
+}
+
+pub fn add_cookie(headers: &mut HeaderMap, cookie: &str) {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        headers.append(header::SET_COOKIE, v);
+    }
+}
+
+/// A redirect after a successful form post, with an optional flash message (a locale key).
+pub fn redirect_with_flash(to: &str, flash_key: Option<&str>) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    if let Some(key) = flash_key {
+        add_cookie(
+            res.headers_mut(),
+            &format!("{FLASH_COOKIE}={key}; Path=/; HttpOnly; SameSite=Lax"),
+        );
+    }
+    res
+}
+
+/// Only local paths are followed after sign-in or a language switch (no open redirects).
+pub fn safe_local_path(raw: Option<&str>) -> String {
+    match raw {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.contains("://") =>
+        {
+            p.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// An error shown as a page: sign-in is a redirect; everything else is the error page.
+#[derive(Debug)]
+pub struct PageError(pub AppError, pub Lang);
+
+impl From<(AppError, Lang)> for PageError {
+    fn from((e, l): (AppError, Lang)) -> Self {
+        PageError(e, l)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError(err, lang) = self;
+        if matches!(err, AppError::Unauthenticated) {
+            return Redirect::to("/signin").into_response();
+        }
+        err.log();
+        let status = err.status();
+        let message = err.message(lang);
+        // The error page cannot use the full layout context here (no state), so it is minimal
+        // and self-contained; the layout's stylesheet still applies.
+        let html = format!(
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status} | {app}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"content\" class=\"container\"><div class=\"card error-page\"><h1>{code}</h1><p>{msg}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></div></main></body></html>",
+            lang = lang.code(),
+            status = status.as_u16(),
+            app = escape(&i18n::t(lang, "app.name", &[])),
+            code = status.as_u16(),
+            msg = escape(&message),
+            home = escape(&i18n::t(lang, "nav.home", &[])),
+        );
+        (status, Html(html)).into_response()
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Field errors keyed by path, with messages in the page's language, for templates: a map for
+/// `errors[name]` beside each field and a list for the summary at the top.
+pub fn field_errors(
+    lang: Lang,
+    errors: &[talentlib_domain::FieldError],
+    label_of: impl Fn(&str) -> Option<String>,
+) -> (Value, Value) {
+    let mut map = std::collections::BTreeMap::new();
+    let mut list = Vec::new();
+    for e in errors {
+        let message = i18n::problem(lang, &e.problem);
+        map.entry(e.path.clone()).or_insert_with(|| message.clone());
+        let anchor: String = e
+            .path
+            .chars()
+            .map(|c| if matches!(c, '[' | ']' | '.') { '-' } else { c })
+            .collect();
+        list.push(context! { path => &e.path, message => message, anchor => anchor, label => label_of(&e.path) });
+    }
+    (Value::from_serialize(&map), Value::from_serialize(&list))
+}
