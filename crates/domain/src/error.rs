@@ -115,6 +115,8 @@ pub enum RuleError {
     EmailTaken,
     #[error("the batch name is already used")]
     BatchNameTaken,
+    #[error("only a submitted application can be reviewed")]
+    NotReviewable,
 }
 
 impl RuleError {
@@ -127,6 +129,7 @@ impl RuleError {
             RuleError::BatchNotOpen => "batch_not_open",
             RuleError::EmailTaken => "email_taken",
             RuleError::BatchNameTaken => "batch_name_taken",
+            RuleError::NotReviewable => "not_reviewable",
         }
     }
 }

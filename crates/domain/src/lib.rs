@@ -15,6 +15,7 @@ pub mod ids;
 pub mod paging;
 pub mod permissions;
 pub mod reference;
+pub mod review;
 pub mod roles;
 pub mod rubric;
 

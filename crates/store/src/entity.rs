@@ -150,3 +150,20 @@ pub mod audit_log {
     }
     no_relations!();
 }
+
+pub mod review_item {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "review_item")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_id: String,
+        pub verified: bool,
+        pub note: Option<String>,
+        pub reviewed_by: String,
+        pub reviewed_at: i64,
+    }
+    no_relations!();
+}

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod batches;
 pub mod entity;
 pub mod migration;
+pub mod reviews;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{

@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(ReviewItems)]
     }
 }
 
@@ -335,5 +335,38 @@ impl MigrationTrait for Initial {
             m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// The reviewer's per-item verification (only verified items count towards the reference score).
+struct ReviewItems;
+
+impl MigrationName for ReviewItems {
+    fn name(&self) -> &str {
+        "m0002_review_items"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ReviewItems {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(n("review_item"))
+                .col(id_col("application_id"))
+                .col(id_col("item_id"))
+                .col(ColumnDef::new(n("verified")).boolean().not_null())
+                .col(text_null("note"))
+                .col(id_col("reviewed_by"))
+                .col(millis("reviewed_at"))
+                .primary_key(Index::create().col(n("application_id")).col(n("item_id")))
+                .foreign_key(&mut fk("review_item", "application_id", "application", true))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(n("review_item")).to_owned()).await
     }
 }

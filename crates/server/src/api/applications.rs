@@ -2,7 +2,7 @@
 
 use super::input::{parse_id, JsonValue};
 use super::views::{ApplicationJson, ApplicationLineView, ApplicationListView};
-use super::DesignerActor;
+use super::{DesignerActor, ReviewerActor};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::service::{applications, Actor};
 use crate::state::AppState;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
             get(get_application).put(put_application),
         )
         .route("/applications/{id}/submit", post(post_submit))
+        .route("/applications/{id}/review", post(post_review))
 }
 
 /// Start an application in the newest open batch.
@@ -170,4 +171,110 @@ pub async fn get_applications(
         items: lines.iter().map(ApplicationLineView::from).collect(),
         total_count,
     }))
+}
+
+/// Parses `{decision, comment, items:[{item_id, verified, note?}]}`, every problem at once.
+fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::ReviewInput, AppError> {
+    use serde_json::Value;
+    use talentlib_domain::review::{Decision, ItemCheck};
+    let Some(obj) = body.as_object() else {
+        return Err(AppError::invalid("", Problem::WrongType { expected: "object" }));
+    };
+    let mut errors: Vec<FieldError> = Vec::new();
+    let allowed = || Decision::ALL.map(|d| d.as_str()).join("|");
+    let decision = match obj.get("decision") {
+        None | Some(Value::Null) => {
+            errors.push(FieldError::new("decision", Problem::Required));
+            None
+        }
+        Some(Value::String(s)) => {
+            let d = Decision::parse(s);
+            if d.is_none() {
+                errors.push(FieldError::new("decision", Problem::UnknownValue { allowed: allowed() }));
+            }
+            d
+        }
+        Some(_) => {
+            errors.push(FieldError::new("decision", Problem::WrongType { expected: "string" }));
+            None
+        }
+    };
+    let comment = match obj.get("comment") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            errors.push(FieldError::new("comment", Problem::WrongType { expected: "string" }));
+            None
+        }
+    };
+    let mut items = Vec::new();
+    match obj.get("items") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) if list.len() <= 1000 => {
+            for (i, item) in list.iter().enumerate() {
+                let at = |f: &str| format!("items[{i}].{f}");
+                let Some(o) = item.as_object() else {
+                    errors.push(FieldError::new(format!("items[{i}]"), Problem::WrongType { expected: "object" }));
+                    continue;
+                };
+                let item_id = match o.get("item_id").and_then(Value::as_str).map(str::parse) {
+                    Some(Ok(id)) => Some(id),
+                    Some(Err(_)) => {
+                        errors.push(FieldError::new(at("item_id"), Problem::UnknownItem));
+                        None
+                    }
+                    None => {
+                        errors.push(FieldError::new(at("item_id"), Problem::Required));
+                        None
+                    }
+                };
+                let verified = match o.get("verified") {
+                    Some(Value::Bool(b)) => Some(*b),
+                    None | Some(Value::Null) => {
+                        errors.push(FieldError::new(at("verified"), Problem::Required));
+                        None
+                    }
+                    Some(_) => {
+                        errors.push(FieldError::new(at("verified"), Problem::WrongType { expected: "boolean" }));
+                        None
+                    }
+                };
+                let note = match o.get("note") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+                    Some(_) => {
+                        errors.push(FieldError::new(at("note"), Problem::WrongType { expected: "string" }));
+                        None
+                    }
+                };
+                if let (Some(item_id), Some(verified)) = (item_id, verified) {
+                    items.push(ItemCheck { item_id, verified, note });
+                }
+            }
+        }
+        Some(Value::Array(_)) => errors.push(FieldError::new("items", Problem::TooMany { max: 1000 })),
+        Some(_) => errors.push(FieldError::new("items", Problem::WrongType { expected: "array" })),
+    }
+    match decision {
+        Some(decision) if errors.is_empty() => Ok(crate::service::review::ReviewInput { decision, comment, items }),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Review a submitted application: accept, reject, or return for supplement (a comment is
+/// required to return). Only verified items count towards the reference score.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/review", tag = "review", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body(content = Object, description = "`{decision: accept|reject|return, comment, items:[{item_id, verified, note?}]}`"),
+    responses((status = 200, body = ApplicationJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "not_reviewable", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_review(
+    State(st): State<AppState>,
+    ReviewerActor(actor): ReviewerActor,
+    Path(id): Path<String>,
+    JsonValue(body): JsonValue,
+) -> AppResult<Json<ApplicationJson>> {
+    let id = parse_id(&id)?;
+    let input = parse_review(&body)?;
+    Ok(Json(crate::service::review::decide(&st, &actor, id, input).await?.into()))
 }

@@ -29,11 +29,11 @@ impl Modify for BearerAuth {
         super::reference::get_degrees, super::reference::get_awards, super::reference::get_rubric,
         super::batches::post_batches, super::batches::get_batches, super::batches::get_batch, super::batches::post_close,
         super::applications::post_applications, super::applications::get_application, super::applications::put_application,
-        super::applications::post_submit, super::applications::get_applications,
+        super::applications::post_submit, super::applications::get_applications, super::applications::post_review,
         super::attachments::post_attachments, super::attachments::get_attachment, super::attachments::delete_attachment,
     ),
     modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "reference"), (name = "batches"), (name = "applications"))
+    tags((name = "accounts"), (name = "reference"), (name = "batches"), (name = "applications"), (name = "review"))
 )]
 pub struct ApiDoc;
 

@@ -122,6 +122,16 @@ pub struct ApplicationJson {
     pub form: ApplicationForm,
     pub attachments: Vec<AttachmentView>,
     pub timeline: Vec<EventView>,
+    /// The reviewer's verification per item (commission staff only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub review_items: Vec<ItemCheckView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemCheckView {
+    pub item_id: String,
+    pub verified: bool,
+    pub note: Option<String>,
 }
 
 impl From<ApplicationView> for ApplicationJson {
@@ -141,6 +151,11 @@ impl From<ApplicationView> for ApplicationJson {
             identity_masked: v.identity_masked,
             attachments: v.attachments.iter().map(AttachmentView::from).collect(),
             timeline: v.timeline.iter().map(EventView::from).collect(),
+            review_items: v
+                .item_checks
+                .iter()
+                .map(|c| ItemCheckView { item_id: c.item_id.to_string(), verified: c.verified, note: c.note.clone() })
+                .collect(),
             form: v.form,
         }
     }

@@ -38,6 +38,8 @@ pub struct ApplicationView {
     pub can_edit: bool,
     /// Whether the viewer may open the evidence files (district officers may not).
     pub can_open_evidence: bool,
+    /// The reviewer's verification of each item (shown to commission staff only).
+    pub item_checks: Vec<talentlib_domain::review::ItemCheck>,
 }
 
 pub fn facts(row: &ApplicationRow) -> ApplicationFacts<'_> {
@@ -82,7 +84,7 @@ async fn load_editable(
 
 /// The stored form with its identity fields decrypted. The stored document is parsed again:
 /// the database is an input too.
-fn stored_form(st: &AppState, row: &ApplicationRow) -> AppResult<ApplicationForm> {
+pub(crate) fn stored_form(st: &AppState, row: &ApplicationRow) -> AppResult<ApplicationForm> {
     let value: serde_json::Value =
         serde_json::from_str(&row.form_json).map_err(AppError::internal)?;
     let mut form = parse_form(&value).map_err(|e| {
@@ -138,6 +140,11 @@ async fn view(
         timeline: applications::events(c, row.id).await?,
         can_edit: viewer.is_owner(&facts) && row.status.is_editable(),
         can_open_evidence: viewer.can_open_evidence(&facts),
+        item_checks: if viewer.has(Role::Reviewer) || viewer.has(Role::Admin) {
+            talentlib_store::reviews::of_application(c, row.id).await?
+        } else {
+            Vec::new()
+        },
         form,
     })
 }

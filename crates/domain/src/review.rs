@@ -1,0 +1,108 @@
+//! The commission's document review (API.md `POST /applications/{id}/review`, notice section IV
+//! step 2): a decision on a submitted application, with per-item verification.
+
+use crate::application::Status;
+use crate::error::{FieldError, Problem, RuleError};
+use crate::ids::ItemId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Reject,
+    Return,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Decision::Accept, Decision::Reject, Decision::Return];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+            Decision::Return => "return",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        Decision::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// The status the decision leads to, from `submitted` only.
+    pub fn apply(self, current: Status) -> Result<Status, RuleError> {
+        if current != Status::Submitted {
+            return Err(RuleError::NotReviewable);
+        }
+        Ok(match self {
+            Decision::Accept => Status::Accepted,
+            Decision::Reject => Status::Rejected,
+            Decision::Return => Status::Returned,
+        })
+    }
+}
+
+/// One item's verification by the reviewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemCheck {
+    pub item_id: ItemId,
+    pub verified: bool,
+    pub note: Option<String>,
+}
+
+/// A checked review: a return needs a comment (the designer must know what to supplement), and
+/// every item named must be an item of the application, once.
+pub fn check_review(
+    decision: Decision,
+    comment: Option<&str>,
+    items: &[ItemCheck],
+    form_items: &[ItemId],
+) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if decision == Decision::Return && comment.is_none_or(|c| c.trim().is_empty()) {
+        errors.push(FieldError::new("comment", Problem::CommentRequired));
+    }
+    if comment.is_some_and(|c| c.chars().count() > 2000) {
+        errors.push(FieldError::new("comment", Problem::TooLong { max: 2000 }));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        if !form_items.contains(&item.item_id) {
+            errors.push(FieldError::new(format!("items[{i}].item_id"), Problem::UnknownItem));
+        } else if !seen.insert(item.item_id) {
+            errors.push(FieldError::new(format!("items[{i}].item_id"), Problem::DuplicateItem));
+        }
+        if item.note.as_deref().is_some_and(|n| n.chars().count() > 1000) {
+            errors.push(FieldError::new(format!("items[{i}].note"), Problem::TooLong { max: 1000 }));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn decisions_apply_to_submitted_applications_only() {
+        assert_eq!(Decision::Accept.apply(Status::Submitted), Ok(Status::Accepted));
+        assert_eq!(Decision::Return.apply(Status::Submitted), Ok(Status::Returned));
+        assert_eq!(Decision::Reject.apply(Status::Draft), Err(RuleError::NotReviewable));
+        assert_eq!(Decision::Accept.apply(Status::Accepted), Err(RuleError::NotReviewable));
+    }
+
+    #[test]
+    fn a_return_needs_a_comment_and_items_must_belong() {
+        let mine = ItemId::from_uuid(Uuid::new_v4());
+        let other = ItemId::from_uuid(Uuid::new_v4());
+        let check = |id, v| ItemCheck { item_id: id, verified: v, note: None };
+        assert_eq!(check_review(Decision::Return, Some("  "), &[], &[mine]).unwrap_err()[0].path, "comment");
+        assert!(check_review(Decision::Accept, None, &[check(mine, true)], &[mine]).is_ok());
+        let errors = check_review(Decision::Accept, None, &[check(other, true), check(mine, true), check(mine, false)], &[mine])
+            .unwrap_err();
+        assert_eq!(errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["items[0].item_id", "items[2].item_id"]);
+    }
+}
