@@ -40,6 +40,22 @@ impl BatchStatus {
         }
     }
 
+    /// Experts are assigned once collection is closed.
+    pub fn start_scoring(self) -> Result<BatchStatus, RuleError> {
+        match self {
+            BatchStatus::Closed => Ok(BatchStatus::Scoring),
+            _ => Err(RuleError::BatchNotClosed),
+        }
+    }
+
+    /// Ratings are published from a batch being scored.
+    pub fn finalize(self) -> Result<BatchStatus, RuleError> {
+        match self {
+            BatchStatus::Scoring => Ok(BatchStatus::Finalized),
+            _ => Err(RuleError::BatchNotScoring),
+        }
+    }
+
     pub fn accepts_submissions(&self) -> bool {
         matches!(self, BatchStatus::Open)
     }
@@ -72,6 +88,19 @@ mod tests {
     fn only_open_batches_close_and_names_are_bounded() {
         assert_eq!(BatchStatus::Open.close(), Ok(BatchStatus::Closed));
         assert_eq!(BatchStatus::Closed.close(), Err(RuleError::BatchNotOpen));
+        assert_eq!(
+            BatchStatus::Closed.start_scoring(),
+            Ok(BatchStatus::Scoring)
+        );
+        assert_eq!(
+            BatchStatus::Open.start_scoring(),
+            Err(RuleError::BatchNotClosed)
+        );
+        assert_eq!(BatchStatus::Scoring.finalize(), Ok(BatchStatus::Finalized));
+        assert_eq!(
+            BatchStatus::Finalized.finalize(),
+            Err(RuleError::BatchNotScoring)
+        );
         assert_eq!(parse_batch_name("  2026年第一批 ").unwrap(), "2026年第一批");
         assert!(parse_batch_name("   ").is_err());
         assert!(parse_batch_name(&"批".repeat(101)).is_err());

@@ -117,6 +117,20 @@ pub enum RuleError {
     BatchNameTaken,
     #[error("only a submitted application can be reviewed")]
     NotReviewable,
+    #[error("experts are assigned once the batch is closed")]
+    BatchNotClosed,
+    #[error("the batch is not being scored")]
+    BatchNotScoring,
+    #[error("too few experts without a conflict of interest")]
+    TooFewExperts,
+    #[error("some assignments are not scored yet")]
+    UnscoredAssignments,
+    #[error("some accepted applications have no experts assigned")]
+    UnassignedApplications,
+    #[error("the batch is finalized; scores can no longer change")]
+    BatchFinalized,
+    #[error("this rubric version already exists")]
+    RubricVersionTaken,
 }
 
 impl RuleError {
@@ -130,6 +144,13 @@ impl RuleError {
             RuleError::EmailTaken => "email_taken",
             RuleError::BatchNameTaken => "batch_name_taken",
             RuleError::NotReviewable => "not_reviewable",
+            RuleError::BatchNotClosed => "batch_not_closed",
+            RuleError::BatchNotScoring => "batch_not_scoring",
+            RuleError::TooFewExperts => "too_few_experts",
+            RuleError::UnscoredAssignments => "unscored_assignments",
+            RuleError::UnassignedApplications => "unassigned_applications",
+            RuleError::BatchFinalized => "batch_finalized",
+            RuleError::RubricVersionTaken => "rubric_version_taken",
         }
     }
 }

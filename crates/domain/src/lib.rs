@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod application;
+pub mod assignment;
 pub mod batch;
 pub mod eligibility;
 pub mod error;
@@ -14,9 +15,11 @@ pub mod identity;
 pub mod ids;
 pub mod paging;
 pub mod permissions;
+pub mod points;
 pub mod reference;
 pub mod review;
 pub mod roles;
 pub mod rubric;
+pub mod scoring;
 
 pub use error::{FieldError, Problem, RuleError};

@@ -66,12 +66,25 @@ pub fn check_review(
     let mut seen = std::collections::HashSet::new();
     for (i, item) in items.iter().enumerate() {
         if !form_items.contains(&item.item_id) {
-            errors.push(FieldError::new(format!("items[{i}].item_id"), Problem::UnknownItem));
+            errors.push(FieldError::new(
+                format!("items[{i}].item_id"),
+                Problem::UnknownItem,
+            ));
         } else if !seen.insert(item.item_id) {
-            errors.push(FieldError::new(format!("items[{i}].item_id"), Problem::DuplicateItem));
+            errors.push(FieldError::new(
+                format!("items[{i}].item_id"),
+                Problem::DuplicateItem,
+            ));
         }
-        if item.note.as_deref().is_some_and(|n| n.chars().count() > 1000) {
-            errors.push(FieldError::new(format!("items[{i}].note"), Problem::TooLong { max: 1000 }));
+        if item
+            .note
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > 1000)
+        {
+            errors.push(FieldError::new(
+                format!("items[{i}].note"),
+                Problem::TooLong { max: 1000 },
+            ));
         }
     }
     if errors.is_empty() {
@@ -88,21 +101,48 @@ mod tests {
 
     #[test]
     fn decisions_apply_to_submitted_applications_only() {
-        assert_eq!(Decision::Accept.apply(Status::Submitted), Ok(Status::Accepted));
-        assert_eq!(Decision::Return.apply(Status::Submitted), Ok(Status::Returned));
-        assert_eq!(Decision::Reject.apply(Status::Draft), Err(RuleError::NotReviewable));
-        assert_eq!(Decision::Accept.apply(Status::Accepted), Err(RuleError::NotReviewable));
+        assert_eq!(
+            Decision::Accept.apply(Status::Submitted),
+            Ok(Status::Accepted)
+        );
+        assert_eq!(
+            Decision::Return.apply(Status::Submitted),
+            Ok(Status::Returned)
+        );
+        assert_eq!(
+            Decision::Reject.apply(Status::Draft),
+            Err(RuleError::NotReviewable)
+        );
+        assert_eq!(
+            Decision::Accept.apply(Status::Accepted),
+            Err(RuleError::NotReviewable)
+        );
     }
 
     #[test]
     fn a_return_needs_a_comment_and_items_must_belong() {
         let mine = ItemId::from_uuid(Uuid::new_v4());
         let other = ItemId::from_uuid(Uuid::new_v4());
-        let check = |id, v| ItemCheck { item_id: id, verified: v, note: None };
-        assert_eq!(check_review(Decision::Return, Some("  "), &[], &[mine]).unwrap_err()[0].path, "comment");
+        let check = |id, v| ItemCheck {
+            item_id: id,
+            verified: v,
+            note: None,
+        };
+        assert_eq!(
+            check_review(Decision::Return, Some("  "), &[], &[mine]).unwrap_err()[0].path,
+            "comment"
+        );
         assert!(check_review(Decision::Accept, None, &[check(mine, true)], &[mine]).is_ok());
-        let errors = check_review(Decision::Accept, None, &[check(other, true), check(mine, true), check(mine, false)], &[mine])
-            .unwrap_err();
-        assert_eq!(errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["items[0].item_id", "items[2].item_id"]);
+        let errors = check_review(
+            Decision::Accept,
+            None,
+            &[check(other, true), check(mine, true), check(mine, false)],
+            &[mine],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+            ["items[0].item_id", "items[2].item_id"]
+        );
     }
 }

@@ -290,3 +290,18 @@ pub async fn any_with_role(c: &impl ConnectionTrait, role: Role) -> Result<bool>
     .await?;
     Ok(total > 0)
 }
+
+/// Every account holding the role (experts for assignment: a few hundred at most).
+pub async fn with_role(c: &impl ConnectionTrait, role: Role) -> Result<Vec<Account>> {
+    let (rows, _) = list(
+        c,
+        None,
+        Some(role),
+        Page {
+            page: 1,
+            per_page: u64::MAX / 2,
+        },
+    )
+    .await?;
+    Ok(rows)
+}

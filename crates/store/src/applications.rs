@@ -32,6 +32,10 @@ pub struct ApplicationRow {
     pub submitted_at: Option<Millis>,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// The first degree's major (name from the reference list, or as typed).
+    pub major: Option<String>,
+    pub work_type: Option<String>,
+    pub public_consent: bool,
 }
 
 fn parse_status(s: &str) -> Result<Status> {
@@ -55,6 +59,9 @@ fn from_model(m: application::Model) -> Result<ApplicationRow> {
         submitted_at: m.submitted_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        major: m.major,
+        work_type: m.work_type,
+        public_consent: m.public_consent,
     })
 }
 
@@ -75,6 +82,9 @@ pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> 
         submitted_at: Set(r.submitted_at),
         created_at: Set(r.created_at),
         updated_at: Set(r.updated_at),
+        major: Set(r.major.clone()),
+        work_type: Set(r.work_type.clone()),
+        public_consent: Set(r.public_consent),
     })
     .exec_without_returning(c)
     .await
@@ -125,6 +135,15 @@ pub async fn update(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> 
             Expr::value(r.submitted_at),
         )
         .col_expr(application::Column::UpdatedAt, Expr::value(r.updated_at))
+        .col_expr(application::Column::Major, Expr::value(r.major.clone()))
+        .col_expr(
+            application::Column::WorkType,
+            Expr::value(r.work_type.clone()),
+        )
+        .col_expr(
+            application::Column::PublicConsent,
+            Expr::value(r.public_consent),
+        )
         .filter(application::Column::ApplicationId.eq(r.id.to_string()))
         .exec(c)
         .await?;
@@ -172,6 +191,9 @@ pub struct ApplicationLine {
     pub major_flagged: bool,
     pub submitted_at: Option<Millis>,
     pub updated_at: Millis,
+    pub major: Option<String>,
+    pub work_type: Option<String>,
+    pub public_consent: bool,
 }
 
 #[derive(FromQueryResult)]
@@ -186,6 +208,9 @@ struct LineRow {
     major_flagged: bool,
     submitted_at: Option<i64>,
     updated_at: i64,
+    major: Option<String>,
+    work_type: Option<String>,
+    public_consent: bool,
 }
 
 /// The condition that keeps only what the scope may see.
@@ -203,7 +228,16 @@ fn scope_condition(scope: &ListScope) -> Condition {
     if let Some(d) = &scope.district {
         any = any.add(application::Column::DistrictCode.eq(d.clone()));
     }
-    // Expert assignments arrive with the scoring issue; until then they add nothing.
+    if let Some(expert) = scope.assigned_to {
+        let assigned = sea_orm::sea_query::Query::select()
+            .column(crate::entity::assignment::Column::ApplicationId)
+            .from(crate::entity::assignment::Entity)
+            .and_where(
+                Expr::col(crate::entity::assignment::Column::ExpertId).eq(expert.to_string()),
+            )
+            .to_owned();
+        any = any.add(application::Column::ApplicationId.in_subquery(assigned));
+    }
     any
 }
 
@@ -239,7 +273,30 @@ pub async fn list(
         .filter(scope_condition(scope))
         .filter(filter_condition(filter));
     let total = query.clone().count(c).await?;
-    let rows = query
+    let rows = line_query(query)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .into_model::<LineRow>()
+        .all(c)
+        .await?;
+    Ok((rows.into_iter().map(to_line).collect::<Result<_>>()?, total))
+}
+
+/// Every line the scope and filter match (for batch-wide work such as assignment).
+pub async fn list_all(
+    c: &impl ConnectionTrait,
+    scope: &ListScope,
+    filter: &ListFilter,
+) -> Result<Vec<ApplicationLine>> {
+    let query = application::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(filter_condition(filter));
+    let rows = line_query(query).into_model::<LineRow>().all(c).await?;
+    rows.into_iter().map(to_line).collect()
+}
+
+fn line_query(query: sea_orm::Select<application::Entity>) -> sea_orm::Select<application::Entity> {
+    query
         .select_only()
         .columns([
             application::Column::ApplicationId,
@@ -252,32 +309,30 @@ pub async fn list(
             application::Column::MajorFlagged,
             application::Column::SubmittedAt,
             application::Column::UpdatedAt,
+            application::Column::Major,
+            application::Column::WorkType,
+            application::Column::PublicConsent,
         ])
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_asc(application::Column::ApplicationId)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .into_model::<LineRow>()
-        .all(c)
-        .await?;
-    let lines = rows
-        .into_iter()
-        .map(|r| {
-            Ok(ApplicationLine {
-                id: parse_id(&r.application_id)?,
-                status: parse_status(&r.status)?,
-                batch_id: parse_id(&r.batch_id)?,
-                designer_id: parse_id(&r.designer_id)?,
-                name: r.name,
-                district_code: r.district_code,
-                employer: r.employer,
-                major_flagged: r.major_flagged,
-                submitted_at: r.submitted_at,
-                updated_at: r.updated_at,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok((lines, total))
+}
+
+fn to_line(r: LineRow) -> Result<ApplicationLine> {
+    Ok(ApplicationLine {
+        id: parse_id(&r.application_id)?,
+        status: parse_status(&r.status)?,
+        batch_id: parse_id(&r.batch_id)?,
+        designer_id: parse_id(&r.designer_id)?,
+        name: r.name,
+        district_code: r.district_code,
+        employer: r.employer,
+        major_flagged: r.major_flagged,
+        submitted_at: r.submitted_at,
+        updated_at: r.updated_at,
+        major: r.major,
+        work_type: r.work_type,
+        public_consent: r.public_consent,
+    })
 }
 
 #[derive(FromQueryResult)]

@@ -90,6 +90,9 @@ pub mod application {
         pub employer: Option<String>,
         pub major_flagged: bool,
         pub review_comment: Option<String>,
+        pub major: Option<String>,
+        pub work_type: Option<String>,
+        pub public_consent: bool,
         pub submitted_at: Option<i64>,
         pub created_at: i64,
         pub updated_at: i64,
@@ -164,6 +167,79 @@ pub mod review_item {
         pub note: Option<String>,
         pub reviewed_by: String,
         pub reviewed_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod rubric_version {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rubric_version")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: String,
+        pub body: String,
+        pub created_by: Option<String>,
+        pub created_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod assignment {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignment")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub expert_id: String,
+        pub batch_id: String,
+        pub assigned_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod score {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "score")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub expert_id: String,
+        pub batch_id: String,
+        pub scores: String,
+        pub total: i64,
+        pub comment: Option<String>,
+        pub updated_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod rating {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rating")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub rating_id: String,
+        pub designer_id: String,
+        pub application_id: String,
+        pub batch_id: String,
+        pub total: i64,
+        pub stars: i32,
+        pub categories: String,
+        pub rubric_version: String,
+        pub rated_at: i64,
+        pub is_current: bool,
+        pub name: String,
+        pub district_code: Option<String>,
+        pub employer: Option<String>,
+        pub major: Option<String>,
+        pub work_type: Option<String>,
+        pub public_consent: bool,
     }
     no_relations!();
 }

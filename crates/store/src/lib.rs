@@ -11,7 +11,10 @@ pub mod audit;
 pub mod batches;
 pub mod entity;
 pub mod migration;
+pub mod ratings;
 pub mod reviews;
+pub mod rubrics;
+pub mod scoring;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{

@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(ReviewItems)]
+        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring)]
     }
 }
 
@@ -360,13 +360,191 @@ impl MigrationTrait for ReviewItems {
                 .col(id_col("reviewed_by"))
                 .col(millis("reviewed_at"))
                 .primary_key(Index::create().col(n("application_id")).col(n("item_id")))
-                .foreign_key(&mut fk("review_item", "application_id", "application", true))
+                .foreign_key(&mut fk(
+                    "review_item",
+                    "application_id",
+                    "application",
+                    true,
+                ))
                 .to_owned(),
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(n("review_item")).to_owned()).await
+        m.drop_table(Table::drop().table(n("review_item")).to_owned())
+            .await
+    }
+}
+
+/// Rubric versions, expert assignments, score sheets and ratings (the scoring issue).
+struct Scoring;
+
+impl MigrationName for Scoring {
+    fn name(&self) -> &str {
+        "m0003_scoring"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Scoring {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Copies from the form for the library's filters and the public directory's consent.
+        for col in [
+            text_null("major"),
+            text_null("work_type"),
+            ColumnDef::new(n("public_consent"))
+                .boolean()
+                .not_null()
+                .default(false)
+                .to_owned(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(n("application"))
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        // Every published rubric stays readable; the newest is in force.
+        m.create_table(
+            Table::create()
+                .table(n("rubric_version"))
+                .col(
+                    ColumnDef::new(n("version"))
+                        .string_len(50)
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(text("body"))
+                .col(ColumnDef::new(n("created_by")).string_len(36).null())
+                .col(millis("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(n("assignment"))
+                .col(id_col("application_id"))
+                .col(id_col("expert_id"))
+                .col(id_col("batch_id"))
+                .col(millis("assigned_at"))
+                .primary_key(Index::create().col(n("application_id")).col(n("expert_id")))
+                .foreign_key(&mut fk("assignment", "application_id", "application", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_assignment_expert")
+                .table(n("assignment"))
+                .col(n("expert_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_assignment_batch")
+                .table(n("assignment"))
+                .col(n("batch_id"))
+                .to_owned(),
+        )
+        .await?;
+        // One sheet per expert and application; scores in hundredths, as JSON by category.
+        m.create_table(
+            Table::create()
+                .table(n("score"))
+                .col(id_col("application_id"))
+                .col(id_col("expert_id"))
+                .col(id_col("batch_id"))
+                .col(text("scores"))
+                .col(ColumnDef::new(n("total")).big_integer().not_null())
+                .col(text_null("comment"))
+                .col(millis("updated_at"))
+                .primary_key(Index::create().col(n("application_id")).col(n("expert_id")))
+                .foreign_key(&mut fk("score", "application_id", "application", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_score_batch")
+                .table(n("score"))
+                .col(n("batch_id"))
+                .to_owned(),
+        )
+        .await?;
+        // Append-only ratings; `is_current` marks each designer's latest, which the library lists.
+        // Name, district, employer, major and consent are copied for the library's filters.
+        m.create_table(
+            Table::create()
+                .table(n("rating"))
+                .col(id_pk("rating_id"))
+                .col(id_col("designer_id"))
+                .col(id_col("application_id"))
+                .col(id_col("batch_id"))
+                .col(ColumnDef::new(n("total")).big_integer().not_null())
+                .col(ColumnDef::new(n("stars")).integer().not_null())
+                .col(text("categories"))
+                .col(
+                    ColumnDef::new(n("rubric_version"))
+                        .string_len(50)
+                        .not_null(),
+                )
+                .col(millis("rated_at"))
+                .col(ColumnDef::new(n("is_current")).boolean().not_null())
+                .col(text("name"))
+                .col(text_null("district_code"))
+                .col(text_null("employer"))
+                .col(text_null("major"))
+                .col(text_null("work_type"))
+                .col(ColumnDef::new(n("public_consent")).boolean().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_rating_current")
+                .table(n("rating"))
+                .col(n("is_current"))
+                .col(n("stars"))
+                .col(n("total"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_rating_designer")
+                .table(n("rating"))
+                .col(n("designer_id"))
+                .col(n("rated_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_rating_application")
+                .table(n("rating"))
+                .col(n("application_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_rating_district")
+                .table(n("rating"))
+                .col(n("district_code"))
+                .col(n("is_current"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["rating", "score", "assignment", "rubric_version"] {
+            m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
+        }
+        Ok(())
     }
 }

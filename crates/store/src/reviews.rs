@@ -9,7 +9,13 @@ use talentlib_domain::ids::{ApplicationId, UserId};
 use talentlib_domain::review::ItemCheck;
 
 /// Records (or updates) the verification of each item.
-pub async fn upsert(c: &impl ConnectionTrait, app: ApplicationId, checks: &[ItemCheck], by: UserId, at: Millis) -> Result<()> {
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    app: ApplicationId,
+    checks: &[ItemCheck],
+    by: UserId,
+    at: Millis,
+) -> Result<()> {
     for check in checks {
         review_item::Entity::insert(review_item::ActiveModel {
             application_id: Set(app.to_string()),
@@ -20,14 +26,17 @@ pub async fn upsert(c: &impl ConnectionTrait, app: ApplicationId, checks: &[Item
             reviewed_at: Set(at),
         })
         .on_conflict(
-            OnConflict::columns([review_item::Column::ApplicationId, review_item::Column::ItemId])
-                .update_columns([
-                    review_item::Column::Verified,
-                    review_item::Column::Note,
-                    review_item::Column::ReviewedBy,
-                    review_item::Column::ReviewedAt,
-                ])
-                .to_owned(),
+            OnConflict::columns([
+                review_item::Column::ApplicationId,
+                review_item::Column::ItemId,
+            ])
+            .update_columns([
+                review_item::Column::Verified,
+                review_item::Column::Note,
+                review_item::Column::ReviewedBy,
+                review_item::Column::ReviewedAt,
+            ])
+            .to_owned(),
         )
         .exec_without_returning(c)
         .await?;
@@ -36,12 +45,21 @@ pub async fn upsert(c: &impl ConnectionTrait, app: ApplicationId, checks: &[Item
 }
 
 /// The verification of every reviewed item of an application.
-pub async fn of_application(c: &impl ConnectionTrait, app: ApplicationId) -> Result<Vec<ItemCheck>> {
+pub async fn of_application(
+    c: &impl ConnectionTrait,
+    app: ApplicationId,
+) -> Result<Vec<ItemCheck>> {
     review_item::Entity::find()
         .filter(review_item::Column::ApplicationId.eq(app.to_string()))
         .all(c)
         .await?
         .into_iter()
-        .map(|m| Ok(ItemCheck { item_id: parse_id(&m.item_id)?, verified: m.verified, note: m.note }))
+        .map(|m| {
+            Ok(ItemCheck {
+                item_id: parse_id(&m.item_id)?,
+                verified: m.verified,
+                note: m.note,
+            })
+        })
         .collect()
 }

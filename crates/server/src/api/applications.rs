@@ -178,7 +178,10 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
     use serde_json::Value;
     use talentlib_domain::review::{Decision, ItemCheck};
     let Some(obj) = body.as_object() else {
-        return Err(AppError::invalid("", Problem::WrongType { expected: "object" }));
+        return Err(AppError::invalid(
+            "",
+            Problem::WrongType { expected: "object" },
+        ));
     };
     let mut errors: Vec<FieldError> = Vec::new();
     let allowed = || Decision::ALL.map(|d| d.as_str()).join("|");
@@ -190,12 +193,18 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
         Some(Value::String(s)) => {
             let d = Decision::parse(s);
             if d.is_none() {
-                errors.push(FieldError::new("decision", Problem::UnknownValue { allowed: allowed() }));
+                errors.push(FieldError::new(
+                    "decision",
+                    Problem::UnknownValue { allowed: allowed() },
+                ));
             }
             d
         }
         Some(_) => {
-            errors.push(FieldError::new("decision", Problem::WrongType { expected: "string" }));
+            errors.push(FieldError::new(
+                "decision",
+                Problem::WrongType { expected: "string" },
+            ));
             None
         }
     };
@@ -203,7 +212,10 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
-            errors.push(FieldError::new("comment", Problem::WrongType { expected: "string" }));
+            errors.push(FieldError::new(
+                "comment",
+                Problem::WrongType { expected: "string" },
+            ));
             None
         }
     };
@@ -214,7 +226,10 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
             for (i, item) in list.iter().enumerate() {
                 let at = |f: &str| format!("items[{i}].{f}");
                 let Some(o) = item.as_object() else {
-                    errors.push(FieldError::new(format!("items[{i}]"), Problem::WrongType { expected: "object" }));
+                    errors.push(FieldError::new(
+                        format!("items[{i}]"),
+                        Problem::WrongType { expected: "object" },
+                    ));
                     continue;
                 };
                 let item_id = match o.get("item_id").and_then(Value::as_str).map(str::parse) {
@@ -235,7 +250,12 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
                         None
                     }
                     Some(_) => {
-                        errors.push(FieldError::new(at("verified"), Problem::WrongType { expected: "boolean" }));
+                        errors.push(FieldError::new(
+                            at("verified"),
+                            Problem::WrongType {
+                                expected: "boolean",
+                            },
+                        ));
                         None
                     }
                 };
@@ -243,20 +263,36 @@ fn parse_review(body: &serde_json::Value) -> Result<crate::service::review::Revi
                     None | Some(Value::Null) => None,
                     Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
                     Some(_) => {
-                        errors.push(FieldError::new(at("note"), Problem::WrongType { expected: "string" }));
+                        errors.push(FieldError::new(
+                            at("note"),
+                            Problem::WrongType { expected: "string" },
+                        ));
                         None
                     }
                 };
                 if let (Some(item_id), Some(verified)) = (item_id, verified) {
-                    items.push(ItemCheck { item_id, verified, note });
+                    items.push(ItemCheck {
+                        item_id,
+                        verified,
+                        note,
+                    });
                 }
             }
         }
-        Some(Value::Array(_)) => errors.push(FieldError::new("items", Problem::TooMany { max: 1000 })),
-        Some(_) => errors.push(FieldError::new("items", Problem::WrongType { expected: "array" })),
+        Some(Value::Array(_)) => {
+            errors.push(FieldError::new("items", Problem::TooMany { max: 1000 }))
+        }
+        Some(_) => errors.push(FieldError::new(
+            "items",
+            Problem::WrongType { expected: "array" },
+        )),
     }
     match decision {
-        Some(decision) if errors.is_empty() => Ok(crate::service::review::ReviewInput { decision, comment, items }),
+        Some(decision) if errors.is_empty() => Ok(crate::service::review::ReviewInput {
+            decision,
+            comment,
+            items,
+        }),
         _ => Err(AppError::Invalid(errors)),
     }
 }
@@ -276,5 +312,9 @@ pub async fn post_review(
 ) -> AppResult<Json<ApplicationJson>> {
     let id = parse_id(&id)?;
     let input = parse_review(&body)?;
-    Ok(Json(crate::service::review::decide(&st, &actor, id, input).await?.into()))
+    Ok(Json(
+        crate::service::review::decide(&st, &actor, id, input)
+            .await?
+            .into(),
+    ))
 }

@@ -5,8 +5,10 @@ pub mod applications;
 pub mod attachments;
 pub mod batches;
 pub mod input;
+pub mod library;
 pub mod openapi;
 pub mod reference;
+pub mod scoring;
 pub mod views;
 
 use crate::auth::{ClientIp, CurrentUser};
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .merge(batches::router())
         .merge(applications::router())
         .merge(attachments::router())
+        .merge(scoring::router())
+        .merge(library::router())
         .merge(openapi::router())
         .fallback(|| async { AppError::NotFound })
 }

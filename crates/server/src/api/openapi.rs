@@ -27,13 +27,17 @@ impl Modify for BearerAuth {
         super::accounts::post_register, super::accounts::post_token, super::accounts::post_users, super::accounts::get_me,
         super::reference::get_districts, super::reference::get_majors, super::reference::get_titles,
         super::reference::get_degrees, super::reference::get_awards, super::reference::get_rubric,
+        super::reference::post_rubric, super::reference::get_rubric_version,
         super::batches::post_batches, super::batches::get_batches, super::batches::get_batch, super::batches::post_close,
         super::applications::post_applications, super::applications::get_application, super::applications::put_application,
         super::applications::post_submit, super::applications::get_applications, super::applications::post_review,
+        super::scoring::get_reference_score, super::scoring::post_assign, super::scoring::post_swap, super::scoring::post_finalize,
+        super::scoring::get_finalize_preview, super::scoring::get_my_assignments, super::scoring::post_scores,
+        super::scoring::get_rating, super::scoring::get_ratings, super::library::get_library, super::library::get_export_csv,
         super::attachments::post_attachments, super::attachments::get_attachment, super::attachments::delete_attachment,
     ),
     modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "reference"), (name = "batches"), (name = "applications"), (name = "review"))
+    tags((name = "accounts"), (name = "reference"), (name = "batches"), (name = "applications"), (name = "review"), (name = "scoring"), (name = "library"))
 )]
 pub struct ApiDoc;
 

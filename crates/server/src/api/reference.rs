@@ -1,6 +1,11 @@
 //! Public reference data and the rubric in force.
 
+use super::input::JsonValue;
+use super::AdminActor;
+use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -15,7 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/reference/titles", get(get_titles))
         .route("/reference/degrees", get(get_degrees))
         .route("/reference/awards", get(get_awards))
-        .route("/rubric", get(get_rubric))
+        .route("/rubric", get(get_rubric).post(post_rubric))
+        .route("/rubric/versions/{version}", get(get_rubric_version))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,6 +90,38 @@ pub async fn get_awards() -> Json<&'static [talentlib_domain::reference::AwardRo
 
 /// The scoring rubric in force.
 #[utoipa::path(get, path = "/api/v1/rubric", tag = "reference", responses((status = 200, body = Rubric)))]
-pub async fn get_rubric() -> Json<Rubric> {
-    Json(Rubric::default_rubric())
+pub async fn get_rubric(State(st): State<AppState>) -> AppResult<Json<Rubric>> {
+    Ok(Json(
+        crate::service::rubrics::current(st.store.db())
+            .await?
+            .view(),
+    ))
+}
+
+/// A published rubric version (old versions stay readable).
+#[utoipa::path(get, path = "/api/v1/rubric/versions/{version}", tag = "reference",
+    params(("version" = String, Path)), responses((status = 200, body = Rubric), (status = 404, body = ErrorBody)))]
+pub async fn get_rubric_version(
+    State(st): State<AppState>,
+    Path(version): Path<String>,
+) -> AppResult<Json<Rubric>> {
+    Ok(Json(
+        crate::service::rubrics::version(&st, &version)
+            .await?
+            .view(),
+    ))
+}
+
+/// Publish a new rubric version (admin), in the shape of the default rubric file.
+#[utoipa::path(post, path = "/api/v1/rubric", tag = "reference", security(("bearer" = [])),
+    request_body(content = Object, description = "a rubric in the shape of seed/scoring-rubric.json"),
+    responses((status = 201, body = Rubric), (status = 403, body = ErrorBody), (status = 409, description = "rubric_version_taken", body = ErrorBody),
+              (status = 422, description = "every problem listed", body = ErrorBody)))]
+pub async fn post_rubric(
+    State(st): State<AppState>,
+    AdminActor(actor): AdminActor,
+    JsonValue(body): JsonValue,
+) -> AppResult<(StatusCode, Json<Rubric>)> {
+    let def = crate::service::rubrics::publish(&st, &actor, &body).await?;
+    Ok((StatusCode::CREATED, Json(def.view())))
 }

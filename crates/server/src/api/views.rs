@@ -154,7 +154,11 @@ impl From<ApplicationView> for ApplicationJson {
             review_items: v
                 .item_checks
                 .iter()
-                .map(|c| ItemCheckView { item_id: c.item_id.to_string(), verified: c.verified, note: c.note.clone() })
+                .map(|c| ItemCheckView {
+                    item_id: c.item_id.to_string(),
+                    verified: c.verified,
+                    note: c.note.clone(),
+                })
                 .collect(),
             form: v.form,
         }

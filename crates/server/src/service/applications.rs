@@ -59,11 +59,29 @@ pub async fn load_visible(
     id: ApplicationId,
 ) -> AppResult<ApplicationRow> {
     let row = applications::get(c, id).await?.ok_or(AppError::NotFound)?;
-    if actor.user.viewer().can_view(&facts(&row)) {
+    if actor
+        .user
+        .viewer()
+        .can_view(&viewer_facts(c, actor, &row).await?)
+    {
         Ok(row)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The facts with the one that needs a query: whether the actor is an expert assigned to it.
+pub async fn viewer_facts<'a>(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    row: &'a ApplicationRow,
+) -> AppResult<ApplicationFacts<'a>> {
+    let assigned = actor.user.has(Role::Expert)
+        && talentlib_store::scoring::is_assigned(c, row.id, actor.user.id).await?;
+    Ok(ApplicationFacts {
+        assigned_to_viewer: assigned,
+        ..facts(row)
+    })
 }
 
 /// Loads a row the actor owns and may still change: 404 if not theirs, 409 if not editable.
@@ -109,6 +127,20 @@ fn store_form(st: &AppState, row: &mut ApplicationRow, form: &ApplicationForm) -
     row.name = form.personal.name.clone();
     row.district_code = form.personal.district_code.clone();
     row.employer = form.personal.employer.clone();
+    row.major = form.education.first().and_then(|e| {
+        let listed = e
+            .major_code
+            .as_deref()
+            .and_then(|c| talentlib_domain::reference::Reference::get().major(c));
+        listed
+            .map(|m| m.name_zh.clone())
+            .or_else(|| e.major_name.clone())
+    });
+    row.work_type = form
+        .personal
+        .work_type
+        .map(|w| talentlib_domain::form::Choice::as_str(&w).to_string());
+    row.public_consent = form.personal.public_consent;
     Ok(())
 }
 
@@ -119,7 +151,7 @@ async fn view(
     form: ApplicationForm,
 ) -> AppResult<ApplicationView> {
     let viewer = actor.user.viewer();
-    let facts = facts(row);
+    let facts = viewer_facts(c, actor, row).await?;
     let whole = viewer.can_see_identity(&facts);
     let mut form = form;
     if !whole {
@@ -195,6 +227,9 @@ pub async fn create(st: &AppState, actor: &Actor) -> AppResult<ApplicationView> 
         submitted_at: None,
         created_at: now,
         updated_at: now,
+        major: None,
+        work_type: None,
+        public_consent: false,
     };
     store_form(st, &mut row, &form)?;
     applications::insert(&*tx, &row).await?;

@@ -121,7 +121,11 @@ pub async fn open(
     let row = applications::get(db, attachment.application_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !actor.user.viewer().can_open_evidence(&facts(&row)) {
+    if !actor
+        .user
+        .viewer()
+        .can_open_evidence(&super::applications::viewer_facts(db, actor, &row).await?)
+    {
         return Err(AppError::NotFound);
     }
     let bytes = st

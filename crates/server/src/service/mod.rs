@@ -6,7 +6,10 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod batches;
+pub mod library;
 pub mod review;
+pub mod rubrics;
+pub mod scoring;
 
 use crate::auth::CurrentUser;
 

@@ -17,24 +17,56 @@ pub struct ReviewInput {
     pub items: Vec<ItemCheck>,
 }
 
-pub async fn decide(st: &AppState, actor: &Actor, id: ApplicationId, input: ReviewInput) -> AppResult<ApplicationView> {
+pub async fn decide(
+    st: &AppState,
+    actor: &Actor,
+    id: ApplicationId,
+    input: ReviewInput,
+) -> AppResult<ApplicationView> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
-    let comment = input.comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let comment = input
+        .comment
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     let tx = st.store.write().await?;
     let mut row = load_visible(&*tx, actor, id).await?;
     let status = input.decision.apply(row.status)?;
     let form = stored_form(st, &row)?;
-    check_review(input.decision, comment.as_deref(), &input.items, &form.item_ids()).map_err(AppError::Invalid)?;
+    check_review(
+        input.decision,
+        comment.as_deref(),
+        &input.items,
+        &form.item_ids(),
+    )
+    .map_err(AppError::Invalid)?;
     let now = now_millis();
     reviews::upsert(&*tx, id, &input.items, actor.user.id, now).await?;
     row.status = status;
     row.review_comment = comment.clone();
     row.updated_at = now;
     applications::update(&*tx, &row).await?;
-    let event = Event { application_id: id, at: now, actor_id: actor.user.id, status, comment };
+    let event = Event {
+        application_id: id,
+        at: now,
+        actor_id: actor.user.id,
+        status,
+        comment,
+    };
     applications::insert_event(&*tx, new_uuid(), &event).await?;
-    let detail = format!("decision={} items={}", input.decision.as_str(), input.items.len());
-    audit::by(&*tx, actor, "application.review", "application", id, Some(detail)).await?;
+    let detail = format!(
+        "decision={} items={}",
+        input.decision.as_str(),
+        input.items.len()
+    );
+    audit::by(
+        &*tx,
+        actor,
+        "application.review",
+        "application",
+        id,
+        Some(detail),
+    )
+    .await?;
     tx.commit().await?;
     super::applications::get(st, actor, id).await
 }

@@ -1,0 +1,236 @@
+//! Assigning experts to accepted applications (issue 3; API.md `POST /batches/{id}/assign`):
+//! N experts each, never one whose employer is the applicant's, loads as even as possible
+//! (max − min ≤ 1 wherever the conflicts allow), randomised among equals by a recorded seed.
+
+use crate::ids::{ApplicationId, UserId};
+
+/// SplitMix64: a tiny, fully specified generator, so a recorded seed reproduces the same draw in
+/// any build (a library RNG may change its algorithm between versions).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Fisher–Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Applicant {
+    pub application_id: ApplicationId,
+    pub employer: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expert {
+    pub id: UserId,
+    pub employer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub application_id: ApplicationId,
+    pub expert_ids: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    #[error("experts_per_application must be at least 1")]
+    NoneRequested,
+    #[error("application {0} has fewer than the requested number of experts without a conflict")]
+    TooFewEligible(ApplicationId),
+}
+
+fn same_employer(a: &Option<String>, b: &Option<String>) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+    match (a, b) {
+        (Some(a), Some(b)) => !a.trim().is_empty() && norm(a) == norm(b),
+        _ => false,
+    }
+}
+
+/// Whether the expert may score the applicant (conflict of interest: the same employer).
+pub fn is_conflict(applicant: &Applicant, expert: &Expert) -> bool {
+    same_employer(&applicant.employer, &expert.employer)
+}
+
+/// Draws the assignments. Applications are taken most-constrained first (fewest eligible
+/// experts), each gets the least-loaded eligible experts, and ties are broken by the seeded
+/// shuffle, so the result depends only on the inputs and the seed.
+pub fn assign(
+    applicants: &[Applicant],
+    experts: &[Expert],
+    per_application: usize,
+    seed: u64,
+) -> Result<Vec<Assignment>, AssignError> {
+    if per_application == 0 {
+        return Err(AssignError::NoneRequested);
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut expert_order: Vec<usize> = (0..experts.len()).collect();
+    rng.shuffle(&mut expert_order);
+    let mut app_order: Vec<usize> = (0..applicants.len()).collect();
+    rng.shuffle(&mut app_order);
+    let eligible: Vec<Vec<usize>> = applicants
+        .iter()
+        .map(|a| {
+            expert_order
+                .iter()
+                .copied()
+                .filter(|&e| !is_conflict(a, &experts[e]))
+                .collect()
+        })
+        .collect();
+    for (i, e) in eligible.iter().enumerate() {
+        if e.len() < per_application {
+            return Err(AssignError::TooFewEligible(applicants[i].application_id));
+        }
+    }
+    // Most constrained first; the shuffle above breaks ties (sort is stable).
+    app_order.sort_by_key(|&i| eligible[i].len());
+    let mut load = vec![0usize; experts.len()];
+    let mut out: Vec<Option<Assignment>> = vec![None; applicants.len()];
+    for &a in &app_order {
+        let mut candidates = eligible[a].clone();
+        // Least loaded first; equal loads keep the shuffled order.
+        candidates.sort_by_key(|&e| load[e]);
+        let chosen: Vec<usize> = candidates.into_iter().take(per_application).collect();
+        for &e in &chosen {
+            load[e] += 1;
+        }
+        let mut ids: Vec<UserId> = chosen.iter().map(|&e| experts[e].id).collect();
+        ids.sort();
+        out[a] = Some(Assignment {
+            application_id: applicants[a].application_id,
+            expert_ids: ids,
+        });
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use uuid::Uuid;
+
+    fn experts(employers: &[Option<&str>]) -> Vec<Expert> {
+        employers
+            .iter()
+            .map(|e| Expert {
+                id: UserId::from_uuid(Uuid::new_v4()),
+                employer: e.map(str::to_string),
+            })
+            .collect()
+    }
+
+    fn applicants(employers: &[Option<&str>]) -> Vec<Applicant> {
+        employers
+            .iter()
+            .map(|e| Applicant {
+                application_id: ApplicationId::from_uuid(Uuid::new_v4()),
+                employer: e.map(str::to_string),
+            })
+            .collect()
+    }
+
+    fn loads(result: &[Assignment], experts: &[Expert]) -> Vec<usize> {
+        experts
+            .iter()
+            .map(|x| {
+                result
+                    .iter()
+                    .filter(|a| a.expert_ids.contains(&x.id))
+                    .count()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn never_the_applicants_employer_and_too_few_is_an_error() {
+        let ex = experts(&[Some("重庆大学"), Some("长安汽车"), None]);
+        let ap = applicants(&[Some(" 重庆大学"), Some("长安 汽车")]);
+        let result = assign(&ap, &ex, 2, 7).unwrap();
+        for a in &result {
+            let applicant = ap
+                .iter()
+                .find(|x| x.application_id == a.application_id)
+                .unwrap();
+            for id in &a.expert_ids {
+                let expert = ex.iter().find(|x| x.id == *id).unwrap();
+                assert!(!is_conflict(applicant, expert));
+            }
+        }
+        assert!(matches!(
+            assign(&ap, &ex, 3, 7),
+            Err(AssignError::TooFewEligible(_))
+        ));
+        assert_eq!(assign(&ap, &ex, 0, 7), Err(AssignError::NoneRequested));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_draw() {
+        let ex = experts(&[None, None, None, None, None, None]);
+        let ap = applicants(&[None; 10]);
+        assert_eq!(
+            assign(&ap, &ex, 3, 42).unwrap(),
+            assign(&ap, &ex, 3, 42).unwrap()
+        );
+        assert_ne!(
+            assign(&ap, &ex, 3, 42).unwrap(),
+            assign(&ap, &ex, 3, 43).unwrap()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn without_conflicts_every_application_is_covered_and_loads_differ_by_at_most_one(
+            n_apps in 1usize..60, n_experts in 3usize..15, per in 1usize..4, seed in any::<u64>()
+        ) {
+            let ex = experts(&vec![None; n_experts]);
+            let ap = applicants(&vec![None; n_apps]);
+            let result = assign(&ap, &ex, per.min(n_experts), seed).unwrap();
+            prop_assert_eq!(result.len(), n_apps);
+            for a in &result {
+                let mut ids = a.expert_ids.clone();
+                ids.dedup();
+                prop_assert_eq!(ids.len(), per.min(n_experts));
+            }
+            let l = loads(&result, &ex);
+            prop_assert!(l.iter().max().unwrap() - l.iter().min().unwrap() <= 1);
+        }
+
+        #[test]
+        fn with_conflicts_no_expert_scores_a_colleague(
+            app_emp in prop::collection::vec(0u8..4, 1..40), exp_emp in prop::collection::vec(0u8..4, 4..12), seed in any::<u64>()
+        ) {
+            let name = |i: u8| Some(format!("单位{i}"));
+            let ex: Vec<Expert> = exp_emp.iter().map(|i| Expert { id: UserId::from_uuid(Uuid::new_v4()), employer: name(*i) }).collect();
+            let ap: Vec<Applicant> = app_emp.iter().map(|i| Applicant { application_id: ApplicationId::from_uuid(Uuid::new_v4()), employer: name(*i) }).collect();
+            if let Ok(result) = assign(&ap, &ex, 2, seed) {
+                for a in &result {
+                    let applicant = ap.iter().find(|x| x.application_id == a.application_id).unwrap();
+                    for id in &a.expert_ids {
+                        prop_assert!(!is_conflict(applicant, ex.iter().find(|x| x.id == *id).unwrap()));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The rubric in force and its published versions.
+
+use super::{audit, Actor};
+use crate::error::{AppError, AppResult};
+use crate::state::{now_millis, AppState};
+use talentlib_domain::roles::Role;
+use talentlib_domain::rubric::RubricDef;
+use talentlib_domain::RuleError;
+use talentlib_store::rubrics::{self, RubricRow};
+use talentlib_store::sea_orm::ConnectionTrait;
+
+fn parse_row(row: &RubricRow) -> AppResult<RubricDef> {
+    let v: serde_json::Value = serde_json::from_str(&row.body).map_err(AppError::internal)?;
+    RubricDef::parse(&v).map_err(|e| {
+        AppError::internal(anyhow::anyhow!(
+            "stored rubric {} invalid: {e:?}",
+            row.version
+        ))
+    })
+}
+
+/// The newest published rubric, or the built-in default when none was published.
+pub async fn current(c: &impl ConnectionTrait) -> AppResult<RubricDef> {
+    match rubrics::current(c).await? {
+        Some(row) => parse_row(&row),
+        None => Ok(RubricDef::default_rubric()),
+    }
+}
+
+/// A given version (old ones stay readable); the default is always available.
+pub async fn version(st: &AppState, version: &str) -> AppResult<RubricDef> {
+    match rubrics::get(st.store.db(), version).await? {
+        Some(row) => parse_row(&row),
+        None if version == RubricDef::default_rubric().version => Ok(RubricDef::default_rubric()),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Every version, newest first (the default last, if it was never republished).
+pub async fn list(st: &AppState) -> AppResult<Vec<(String, i64)>> {
+    let mut out: Vec<(String, i64)> = rubrics::list(st.store.db())
+        .await?
+        .into_iter()
+        .map(|r| (r.version, r.created_at))
+        .collect();
+    let default = RubricDef::default_rubric().version;
+    if !out.iter().any(|(v, _)| *v == default) {
+        out.push((default, 0));
+    }
+    Ok(out)
+}
+
+/// An admin publishes a new version; it is validated with every problem listed (422).
+pub async fn publish(
+    st: &AppState,
+    actor: &Actor,
+    body: &serde_json::Value,
+) -> AppResult<RubricDef> {
+    actor.user.require_any(&[Role::Admin])?;
+    let def = RubricDef::parse(body).map_err(AppError::Invalid)?;
+    if def.version == RubricDef::default_rubric().version {
+        return Err(AppError::Rule(RuleError::RubricVersionTaken));
+    }
+    let row = RubricRow {
+        version: def.version.clone(),
+        body: serde_json::to_string(body).map_err(AppError::internal)?,
+        created_by: Some(actor.user.id.to_string()),
+        created_at: now_millis(),
+    };
+    let tx = st.store.write().await?;
+    rubrics::insert(&*tx, &row).await.map_err(|e| match e {
+        talentlib_store::StoreError::Duplicate(_) => AppError::Rule(RuleError::RubricVersionTaken),
+        other => other.into(),
+    })?;
+    audit::by(&*tx, actor, "rubric.publish", "rubric", &def.version, None).await?;
+    tx.commit().await?;
+    Ok(def)
+}

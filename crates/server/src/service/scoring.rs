@@ -1,0 +1,416 @@
+//! Expert assignment, scoring, reference scores, finalizing a batch and reading ratings.
+
+use super::applications::{load_visible, stored_form};
+use super::{audit, rubrics, Actor};
+use crate::error::{AppError, AppResult};
+use crate::state::{new_uuid, now_millis, today_in_chongqing, AppState};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use talentlib_domain::application::Status;
+use talentlib_domain::assignment::{self, Applicant, AssignError, Assignment, Expert};
+use talentlib_domain::ids::{ApplicationId, BatchId, ItemId, UserId};
+use talentlib_domain::permissions::ListScope;
+use talentlib_domain::roles::Role;
+use talentlib_domain::rubric::ReferenceScore;
+use talentlib_domain::scoring::{aggregate, parse_sheet, ScoreSheet};
+use talentlib_domain::RuleError;
+use talentlib_store::accounts;
+use talentlib_store::applications::{self, ListFilter};
+use talentlib_store::batches;
+use talentlib_store::ratings::{self, RatingRow};
+use talentlib_store::scoring::{self as store_scoring, AssignmentRow, ScoreRow};
+
+/// The reference score of an application by the rubric in force, from verified items only.
+pub async fn reference_score(
+    st: &AppState,
+    actor: &Actor,
+    id: ApplicationId,
+) -> AppResult<ReferenceScore> {
+    actor
+        .user
+        .require_any(&[Role::Reviewer, Role::Expert, Role::Admin])?;
+    let db = st.store.db();
+    let row = load_visible(db, actor, id).await?;
+    let form = stored_form(st, &row)?;
+    let verified: HashSet<ItemId> = talentlib_store::reviews::of_application(db, id)
+        .await?
+        .into_iter()
+        .filter(|c| c.verified)
+        .map(|c| c.item_id)
+        .collect();
+    let rubric = rubrics::current(db).await?;
+    Ok(rubric.reference_score(&form, &verified, today_in_chongqing().year()))
+}
+
+pub struct AssignRequest {
+    pub per_application: usize,
+    pub seed: Option<u64>,
+    pub preview: bool,
+}
+
+pub struct AssignResult {
+    pub seed: u64,
+    pub items: Vec<Assignment>,
+}
+
+/// Draws (and unless previewing, saves) experts for every accepted application of a closed batch.
+pub async fn assign(
+    st: &AppState,
+    actor: &Actor,
+    batch_id: BatchId,
+    req: AssignRequest,
+) -> AppResult<AssignResult> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let seed = req.seed.unwrap_or_else(rand::random);
+    let tx = st.store.write().await?;
+    let batch = batches::get(&*tx, batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let next = batch.status.start_scoring()?;
+    let everything = ListScope {
+        everything: true,
+        own: None,
+        submitted: false,
+        district: None,
+        assigned_to: None,
+    };
+    let filter = ListFilter {
+        batch_id: Some(batch_id),
+        status: Some(Status::Accepted),
+        ..ListFilter::default()
+    };
+    let lines = applications::list_all(&*tx, &everything, &filter).await?;
+    let applicants: Vec<Applicant> = lines
+        .iter()
+        .map(|l| Applicant {
+            application_id: l.id,
+            employer: l.employer.clone(),
+        })
+        .collect();
+    let experts: Vec<Expert> = accounts::with_role(&*tx, Role::Expert)
+        .await?
+        .into_iter()
+        .map(|a| Expert {
+            id: a.id,
+            employer: a.employer,
+        })
+        .collect();
+    let items = assignment::assign(&applicants, &experts, req.per_application, seed).map_err(
+        |e| match e {
+            AssignError::NoneRequested => AppError::invalid(
+                "experts_per_application",
+                talentlib_domain::Problem::OutOfRange { min: 1, max: 100 },
+            ),
+            AssignError::TooFewEligible(_) => AppError::Rule(RuleError::TooFewExperts),
+        },
+    )?;
+    if req.preview {
+        return Ok(AssignResult { seed, items });
+    }
+    let now = now_millis();
+    let rows: Vec<AssignmentRow> = items
+        .iter()
+        .flat_map(|a| {
+            a.expert_ids.iter().map(move |e| AssignmentRow {
+                application_id: a.application_id,
+                expert_id: *e,
+                batch_id,
+                assigned_at: now,
+            })
+        })
+        .collect();
+    store_scoring::insert_assignments(&*tx, &rows).await?;
+    batches::set_status(&*tx, batch_id, next, now).await?;
+    let detail = format!(
+        "seed={seed} experts_per_application={} applications={}",
+        req.per_application,
+        items.len()
+    );
+    audit::by(&*tx, actor, "batch.assign", "batch", batch_id, Some(detail)).await?;
+    tx.commit().await?;
+    Ok(AssignResult { seed, items })
+}
+
+/// A reviewer replaces one expert on one application by hand (never with a conflict).
+pub async fn swap_expert(
+    st: &AppState,
+    actor: &Actor,
+    app: ApplicationId,
+    from: UserId,
+    to: UserId,
+) -> AppResult<()> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let tx = st.store.write().await?;
+    let row = applications::get(&*tx, app)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let batch = batches::get(&*tx, row.batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if batch.status != talentlib_domain::batch::BatchStatus::Scoring {
+        return Err(AppError::Rule(RuleError::BatchNotScoring));
+    }
+    let expert = accounts::by_id(&*tx, to)
+        .await?
+        .filter(|a| a.roles.has(Role::Expert))
+        .ok_or_else(|| AppError::invalid("expert_id", talentlib_domain::Problem::UnknownItem))?;
+    let applicant = Applicant {
+        application_id: app,
+        employer: row.employer.clone(),
+    };
+    if assignment::is_conflict(
+        &applicant,
+        &Expert {
+            id: expert.id,
+            employer: expert.employer,
+        },
+    ) {
+        return Err(AppError::Rule(RuleError::TooFewExperts));
+    }
+    store_scoring::swap_expert(&*tx, app, from, to, now_millis())
+        .await
+        .map_err(|e| match e {
+            talentlib_store::StoreError::Duplicate(_) => {
+                AppError::invalid("expert_id", talentlib_domain::Problem::DuplicateItem)
+            }
+            other => other.into(),
+        })?;
+    audit::by(
+        &*tx,
+        actor,
+        "assignment.swap",
+        "application",
+        app,
+        Some(format!("from={from} to={to}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct MyAssignment {
+    pub application_id: ApplicationId,
+    pub batch_id: BatchId,
+    pub scored: bool,
+}
+
+pub async fn my_assignments(st: &AppState, actor: &Actor) -> AppResult<Vec<MyAssignment>> {
+    actor.user.require_any(&[Role::Expert])?;
+    let db = st.store.db();
+    let rows = store_scoring::assignments_of_expert(db, actor.user.id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let scored = store_scoring::score_of(db, r.application_id, actor.user.id)
+            .await?
+            .is_some();
+        out.push(MyAssignment {
+            application_id: r.application_id,
+            batch_id: r.batch_id,
+            scored,
+        });
+    }
+    Ok(out)
+}
+
+/// An assigned expert saves (or revises) their scores until the batch is finalized.
+pub async fn save_scores(
+    st: &AppState,
+    actor: &Actor,
+    app: ApplicationId,
+    raw: &serde_json::Map<String, serde_json::Value>,
+    comment: Option<String>,
+) -> AppResult<ScoreSheet> {
+    actor.user.require_any(&[Role::Expert])?;
+    let tx = st.store.write().await?;
+    if !store_scoring::is_assigned(&*tx, app, actor.user.id).await? {
+        return Err(AppError::NotFound);
+    }
+    let row = applications::get(&*tx, app)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let batch = batches::get(&*tx, row.batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if batch.status == talentlib_domain::batch::BatchStatus::Finalized {
+        return Err(AppError::Rule(RuleError::BatchFinalized));
+    }
+    let rubric = rubrics::current(&*tx).await?;
+    let sheet = parse_sheet(raw, &rubric).map_err(AppError::Invalid)?;
+    let comment = comment
+        .map(|c| c.trim().chars().take(2000).collect::<String>())
+        .filter(|c| !c.is_empty());
+    let score = ScoreRow {
+        application_id: app,
+        expert_id: actor.user.id,
+        batch_id: row.batch_id,
+        sheet: sheet.clone(),
+        comment,
+        updated_at: now_millis(),
+    };
+    store_scoring::upsert_score(&*tx, &score).await?;
+    audit::by(
+        &*tx,
+        actor,
+        "score.save",
+        "application",
+        app,
+        Some(format!("total={}", sheet.total())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sheet)
+}
+
+/// The expert's own sheet for an application, if any.
+pub async fn my_sheet(
+    st: &AppState,
+    actor: &Actor,
+    app: ApplicationId,
+) -> AppResult<Option<ScoreRow>> {
+    Ok(store_scoring::score_of(st.store.db(), app, actor.user.id).await?)
+}
+
+/// What finalizing would publish, computed without saving anything.
+pub struct Outcome {
+    pub ratings: Vec<RatingRow>,
+    pub rubric_version: String,
+}
+
+async fn compute(
+    st: &AppState,
+    c: &impl talentlib_store::sea_orm::ConnectionTrait,
+    batch_id: BatchId,
+    now: i64,
+) -> AppResult<Outcome> {
+    let assignments = store_scoring::assignments_of_batch(c, batch_id).await?;
+    let scores = store_scoring::scores_of_batch(c, batch_id).await?;
+    let scored: HashSet<(ApplicationId, UserId)> = scores
+        .iter()
+        .map(|s| (s.application_id, s.expert_id))
+        .collect();
+    if assignments
+        .iter()
+        .any(|a| !scored.contains(&(a.application_id, a.expert_id)))
+    {
+        return Err(AppError::Rule(RuleError::UnscoredAssignments));
+    }
+    let everything = ListScope {
+        everything: true,
+        own: None,
+        submitted: false,
+        district: None,
+        assigned_to: None,
+    };
+    let filter = ListFilter {
+        batch_id: Some(batch_id),
+        status: Some(Status::Accepted),
+        ..ListFilter::default()
+    };
+    let accepted = applications::list_all(c, &everything, &filter).await?;
+    let mut sheets: HashMap<ApplicationId, Vec<ScoreSheet>> = HashMap::new();
+    for s in scores {
+        sheets.entry(s.application_id).or_default().push(s.sheet);
+    }
+    let rubric = rubrics::current(c).await?;
+    let mut ratings = Vec::with_capacity(accepted.len());
+    for line in accepted {
+        let Some(agg) = sheets.get(&line.id).and_then(|s| aggregate(s)) else {
+            return Err(AppError::Rule(RuleError::UnassignedApplications));
+        };
+        let stars = rubric.stars_for(talentlib_domain::points::Points::from_hundredths(agg.total));
+        ratings.push(RatingRow {
+            id: new_uuid(),
+            designer_id: line.designer_id,
+            application_id: line.id,
+            batch_id,
+            total: agg.total,
+            stars,
+            categories: agg.categories,
+            rubric_version: rubric.version.clone(),
+            rated_at: now,
+            is_current: true,
+            name: line.name.clone().unwrap_or_default(),
+            district_code: line.district_code.clone(),
+            employer: line.employer.clone(),
+            major: line.major.clone(),
+            work_type: line.work_type.clone(),
+            public_consent: line.public_consent,
+        });
+    }
+    let _ = st;
+    Ok(Outcome {
+        ratings,
+        rubric_version: rubric.version,
+    })
+}
+
+/// The star distribution finalizing would produce (stars → count), without publishing.
+pub async fn preview_finalize(
+    st: &AppState,
+    actor: &Actor,
+    batch_id: BatchId,
+) -> AppResult<BTreeMap<u8, u64>> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let db = st.store.db();
+    let batch = batches::get(db, batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    batch.status.finalize()?;
+    let outcome = compute(st, db, batch_id, now_millis()).await?;
+    let mut dist: BTreeMap<u8, u64> = (0..=5).map(|s| (s, 0)).collect();
+    for r in &outcome.ratings {
+        *dist.entry(r.stars).or_default() += 1;
+    }
+    Ok(dist)
+}
+
+/// Computes and publishes every accepted application's rating in one transaction.
+pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppResult<Outcome> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let tx = st.store.write().await?;
+    let batch = batches::get(&*tx, batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let next = batch.status.finalize()?;
+    let now = now_millis();
+    let outcome = compute(st, &*tx, batch_id, now).await?;
+    ratings::publish(&*tx, &outcome.ratings).await?;
+    batches::set_status(&*tx, batch_id, next, now).await?;
+    let detail = format!(
+        "ratings={} rubric={}",
+        outcome.ratings.len(),
+        outcome.rubric_version
+    );
+    audit::by(
+        &*tx,
+        actor,
+        "batch.finalize",
+        "batch",
+        batch_id,
+        Some(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+fn is_staff(actor: &Actor) -> bool {
+    actor.user.viewer().is_staff()
+}
+
+/// An application's rating, for whoever may see the application; 404 before finalizing.
+pub async fn rating_of(st: &AppState, actor: &Actor, app: ApplicationId) -> AppResult<RatingRow> {
+    let db = st.store.db();
+    let row = load_visible(db, actor, app).await?;
+    let _ = row;
+    ratings::of_application(db, app)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A designer's ratings, newest first: to the designer and to staff.
+pub async fn history(st: &AppState, actor: &Actor, designer: UserId) -> AppResult<Vec<RatingRow>> {
+    if actor.user.id != designer && !is_staff(actor) {
+        return Err(AppError::NotFound);
+    }
+    Ok(ratings::history(st.store.db(), designer).await?)
+}
