@@ -57,6 +57,14 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Fill the database with N realistic rated designers and exit (benchmarks, demos).
+    Seed {
+        #[command(flatten)]
+        place: Place,
+        /// How many designers.
+        #[arg(long)]
+        designers: usize,
+    },
     /// Serve with realistic demo data, printing the demo accounts.
     Demo {
         #[arg(long)]
@@ -155,6 +163,18 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
                 account.email,
                 account.id,
                 account.roles.to_csv()
+            );
+            Ok(())
+        }
+        Command::Seed { place, designers } => {
+            let config = load(&cli.config, None, place)?;
+            let state = open_state(config).await.map_err(|e| format!("{e:#}"))?;
+            let report = crate::seed::seed(&state, designers).await.map_err(|e| format!("{e:#}"))?;
+            println!(
+                "seeded {} rated designers in {} finalized batches in {:.1} s",
+                report.designers,
+                report.batches,
+                report.millis as f64 / 1000.0
             );
             Ok(())
         }

@@ -39,6 +39,11 @@ fn id_number(first17: &str) -> String {
 }
 
 /// A one-page PDF, so evidence links open something real.
+/// The certificate used for seeded evidence records.
+pub fn sample_certificate() -> Vec<u8> {
+    certificate_pdf("sample")
+}
+
 fn certificate_pdf(title: &str) -> Vec<u8> {
     let text: String = title.chars().filter(char::is_ascii_alphanumeric).collect();
     let stream = format!("BT /F1 24 Tf 72 720 Td (Certificate {text}) Tj ET");

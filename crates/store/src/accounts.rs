@@ -305,3 +305,21 @@ pub async fn with_role(c: &impl ConnectionTrait, role: Role) -> Result<Vec<Accou
     .await?;
     Ok(rows)
 }
+
+/// Inserts many accounts in few statements (seeding).
+pub async fn insert_many(c: &impl ConnectionTrait, rows: &[Account]) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().map(|a| account::ActiveModel {
+            account_id: Set(a.id.to_string()),
+            email: Set(a.email.clone()),
+            name: Set(a.name.clone()),
+            password_hash: Set(a.password_hash.clone()),
+            roles: Set(a.roles.to_csv()),
+            district_code: Set(a.district_code.clone()),
+            employer: Set(a.employer.clone()),
+            created_at: Set(a.created_at),
+        });
+        account::Entity::insert_many(models).exec_without_returning(c).await.map_err(unique_as("email"))?;
+    }
+    Ok(())
+}

@@ -65,8 +65,8 @@ fn from_model(m: application::Model) -> Result<ApplicationRow> {
     })
 }
 
-pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
-    application::Entity::insert(application::ActiveModel {
+fn to_active(r: &ApplicationRow) -> application::ActiveModel {
+    application::ActiveModel {
         application_id: Set(r.id.to_string()),
         designer_id: Set(r.designer_id.to_string()),
         batch_id: Set(r.batch_id.to_string()),
@@ -85,10 +85,38 @@ pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> 
         major: Set(r.major.clone()),
         work_type: Set(r.work_type.clone()),
         public_consent: Set(r.public_consent),
-    })
-    .exec_without_returning(c)
-    .await
-    .map_err(unique_as("application"))?;
+    }
+}
+
+pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
+    application::Entity::insert(to_active(r)).exec_without_returning(c).await.map_err(unique_as("application"))?;
+    Ok(())
+}
+
+/// Inserts many applications in few statements (seeding).
+pub async fn insert_many(c: &impl ConnectionTrait, rows: &[ApplicationRow]) -> Result<()> {
+    for chunk in rows.chunks(200) {
+        application::Entity::insert_many(chunk.iter().map(to_active))
+            .exec_without_returning(c)
+            .await
+            .map_err(unique_as("application"))?;
+    }
+    Ok(())
+}
+
+/// Inserts many timeline events (seeding).
+pub async fn insert_events_many(c: &impl ConnectionTrait, events: &[(uuid::Uuid, Event)]) -> Result<()> {
+    for chunk in events.chunks(500) {
+        let models = chunk.iter().map(|(id, e)| application_event::ActiveModel {
+            event_id: Set(id.to_string()),
+            application_id: Set(e.application_id.to_string()),
+            at: Set(e.at),
+            actor_id: Set(e.actor_id.to_string()),
+            status: Set(e.status.as_str().to_string()),
+            comment: Set(e.comment.clone()),
+        });
+        application_event::Entity::insert_many(models).exec_without_returning(c).await?;
+    }
     Ok(())
 }
 

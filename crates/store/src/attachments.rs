@@ -109,3 +109,23 @@ pub async fn delete(c: &impl ConnectionTrait, id: AttachmentId) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Inserts many attachment records (seeding).
+pub async fn insert_many(c: &impl ConnectionTrait, rows: &[AttachmentRow]) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().map(|a| attachment::ActiveModel {
+            attachment_id: Set(a.id.to_string()),
+            application_id: Set(a.application_id.to_string()),
+            item_id: Set(a.item_id.map(|i| i.to_string())),
+            filename: Set(a.filename.clone()),
+            size: Set(a.size),
+            sha256: Set(a.sha256.clone()),
+            content_type: Set(a.content_type.clone()),
+            storage_key: Set(a.storage_key.clone()),
+            uploaded_by: Set(a.uploaded_by.to_string()),
+            created_at: Set(a.created_at),
+        });
+        attachment::Entity::insert_many(models).exec_without_returning(c).await?;
+    }
+    Ok(())
+}

@@ -219,3 +219,23 @@ pub async fn progress(c: &impl ConnectionTrait, batch: BatchId) -> Result<(u64, 
         .await?;
     Ok((assigned, scored))
 }
+
+/// Inserts many fresh score sheets (seeding).
+pub async fn insert_scores_many(c: &impl ConnectionTrait, rows: &[ScoreRow]) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let mut models = Vec::with_capacity(chunk.len());
+        for s in chunk {
+            models.push(score::ActiveModel {
+                application_id: Set(s.application_id.to_string()),
+                expert_id: Set(s.expert_id.to_string()),
+                batch_id: Set(s.batch_id.to_string()),
+                scores: Set(serde_json::to_string(&s.sheet.scores).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+                total: Set(s.sheet.total()),
+                comment: Set(s.comment.clone()),
+                updated_at: Set(s.updated_at),
+            });
+        }
+        score::Entity::insert_many(models).exec_without_returning(c).await?;
+    }
+    Ok(())
+}

@@ -119,7 +119,7 @@ pub(crate) fn stored_form(st: &AppState, row: &ApplicationRow) -> AppResult<Appl
 }
 
 /// Stores the form into the row: identity fields encrypted apart, list columns copied.
-fn store_form(st: &AppState, row: &mut ApplicationRow, form: &ApplicationForm) -> AppResult<()> {
+pub(crate) fn store_form(st: &AppState, row: &mut ApplicationRow, form: &ApplicationForm) -> AppResult<()> {
     let mut doc = form.clone();
     row.id_number_enc = doc.personal.id_number.take().map(|v| st.cipher.encrypt(&v));
     row.phone_enc = doc.personal.phone.take().map(|v| st.cipher.encrypt(&v));
