@@ -15,6 +15,17 @@ pub struct ThrottleConfig {
     pub window_minutes: u32,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
 /// The raw, layered settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct RawConfig {
@@ -30,6 +41,7 @@ struct RawConfig {
     api_token_hours: u32,
     max_upload_mib: u32,
     throttle: ThrottleConfig,
+    smtp: SmtpConfig,
 }
 
 /// Settings given on the command line; they win over every other layer.
@@ -64,6 +76,8 @@ pub struct Config {
     pub api_token_hours: u32,
     pub max_upload_bytes: u64,
     pub throttle: ThrottleConfig,
+    /// Outgoing mail, when a host is configured.
+    pub smtp: Option<SmtpConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +166,13 @@ impl Config {
             api_token_hours: raw.api_token_hours,
             max_upload_bytes: u64::from(raw.max_upload_mib) * 1024 * 1024,
             throttle: raw.throttle,
+            smtp: match raw.smtp {
+                s if s.host.trim().is_empty() => None,
+                s if s.from.parse::<lettre::message::Mailbox>().is_err() => {
+                    return Err(invalid("smtp.from", format!("`{}` is not a mailbox", s.from)))
+                }
+                s => Some(s),
+            },
         })
     }
 
@@ -173,6 +194,7 @@ impl Config {
                 address_failures: 30,
                 window_minutes: 15,
             },
+            smtp: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod jobs;
 pub mod middleware;
 pub mod seed;
 pub mod service;

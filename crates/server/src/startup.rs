@@ -100,11 +100,13 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let worker = tokio::spawn(crate::jobs::worker(self.state.clone()));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         housekeeping.abort();
+        worker.abort();
         result
     }
 }

@@ -323,3 +323,16 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[Account]) -> Result<(
     }
     Ok(())
 }
+
+/// Emails of the given accounts, in chunks (notifying a whole batch).
+pub async fn emails_of(c: &impl ConnectionTrait, ids: &[UserId]) -> Result<Vec<(UserId, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let keys: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let rows = account::Entity::find().filter(account::Column::AccountId.is_in(keys)).all(c).await?;
+        for r in rows {
+            out.push((parse_id(&r.account_id)?, r.email));
+        }
+    }
+    Ok(out)
+}

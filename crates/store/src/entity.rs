@@ -243,3 +243,38 @@ pub mod rating {
     }
     no_relations!();
 }
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub notification_id: String,
+        pub account_id: String,
+        pub kind: String,
+        pub application_id: Option<String>,
+        pub detail: Option<String>,
+        pub created_at: i64,
+        pub read_at: Option<i64>,
+    }
+    no_relations!();
+}
+
+pub mod job {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "job")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub job_id: String,
+        pub kind: String,
+        pub payload: String,
+        pub run_at: i64,
+        pub attempts: i32,
+        pub locked_until: Option<i64>,
+        pub last_error: Option<String>,
+        pub created_at: i64,
+    }
+    no_relations!();
+}

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod batches;
 pub mod entity;
 pub mod migration;
+pub mod notifications;
 pub mod ratings;
 pub mod reviews;
 pub mod rubrics;

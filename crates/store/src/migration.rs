@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring)]
+        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring), Box::new(Notifications)]
     }
 }
 
@@ -543,6 +543,63 @@ impl MigrationTrait for Scoring {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in ["rating", "score", "assignment", "rubric_version"] {
+            m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// In-app notifications and the background job queue (email delivery).
+struct Notifications;
+
+impl MigrationName for Notifications {
+    fn name(&self) -> &str {
+        "m0004_notifications_jobs"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Notifications {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(n("notification"))
+                .col(id_pk("notification_id"))
+                .col(id_col("account_id"))
+                .col(text("kind"))
+                .col(ColumnDef::new(n("application_id")).string_len(36).null())
+                .col(text_null("detail"))
+                .col(millis("created_at"))
+                .col(millis_null("read_at"))
+                .foreign_key(&mut fk("notification", "account_id", "account", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("ix_notification_account").table(n("notification")).col(n("account_id")).col(n("created_at")).to_owned(),
+        )
+        .await?;
+        // A job is claimed by moving `locked_until` forward; it is deleted when done, or
+        // rescheduled with a back-off when it fails, so nothing is lost while a mail server is down.
+        m.create_table(
+            Table::create()
+                .table(n("job"))
+                .col(id_pk("job_id"))
+                .col(text("kind"))
+                .col(text("payload"))
+                .col(millis("run_at"))
+                .col(ColumnDef::new(n("attempts")).integer().not_null())
+                .col(millis_null("locked_until"))
+                .col(text_null("last_error"))
+                .col(millis("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_job_run_at").table(n("job")).col(n("run_at")).to_owned()).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["job", "notification"] {
             m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
         }
         Ok(())

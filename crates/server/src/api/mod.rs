@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod batches;
 pub mod input;
 pub mod library;
+pub mod notifications;
 pub mod openapi;
 pub mod reference;
 pub mod scoring;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::router())
         .merge(scoring::router())
         .merge(library::router())
+        .merge(notifications::router())
         .merge(openapi::router())
         .fallback(|| async { AppError::NotFound })
 }

@@ -375,6 +375,7 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
     let outcome = compute(st, &*tx, batch_id, now).await?;
     ratings::publish(&*tx, &outcome.ratings).await?;
     batches::set_status(&*tx, batch_id, next, now).await?;
+    notify_ratings(st, &*tx, &outcome.ratings, now).await?;
     let detail = format!(
         "ratings={} rubric={}",
         outcome.ratings.len(),
@@ -413,4 +414,36 @@ pub async fn history(st: &AppState, actor: &Actor, designer: UserId) -> AppResul
         return Err(AppError::NotFound);
     }
     Ok(ratings::history(st.store.db(), designer).await?)
+}
+
+/// Tells every rated designer: in-app always, by email when SMTP is configured.
+async fn notify_ratings(
+    st: &AppState,
+    c: &impl talentlib_store::sea_orm::ConnectionTrait,
+    rated: &[RatingRow],
+    now: i64,
+) -> AppResult<()> {
+    use talentlib_store::notifications::{self, Notification};
+    let rows: Vec<Notification> = rated
+        .iter()
+        .map(|r| Notification {
+            id: new_uuid(),
+            account_id: r.designer_id,
+            kind: "rating.published".into(),
+            application_id: Some(r.application_id),
+            detail: Some(r.stars.to_string()),
+            created_at: now,
+            read_at: None,
+        })
+        .collect();
+    notifications::insert_many(c, &rows).await?;
+    if st.config.smtp.is_some() {
+        let ids: Vec<UserId> = rated.iter().map(|r| r.designer_id).collect();
+        let stars: HashMap<UserId, u8> = rated.iter().map(|r| (r.designer_id, r.stars)).collect();
+        for (id, email) in accounts::emails_of(c, &ids).await? {
+            let detail = stars.get(&id).map(ToString::to_string);
+            super::notify::enqueue_email(c, &email, "rating.published", detail.as_deref(), now).await?;
+        }
+    }
+    Ok(())
 }
