@@ -275,6 +275,7 @@ async fn write_chunk(
     let mut assignment_rows = Vec::with_capacity(3 * n);
     let mut scores = Vec::with_capacity(3 * n);
     let mut ratings_rows = Vec::with_capacity(n);
+    let mut panels = Vec::with_capacity(n);
     for (a, (row, form)) in drawn.iter().zip(apps.iter().zip(&forms)) {
         let verified: HashSet<ItemId> = form.item_ids().into_iter().collect();
         let reference = rubric.reference_score(form, &verified, year);
@@ -291,6 +292,9 @@ async fn write_chunk(
             scores.push(ScoreRow { application_id: a.application_id, expert_id: *expert, batch_id, sheet, comment: None, updated_at: now });
         }
         let Some(agg) = aggregate(&sheets) else { continue };
+        if let Some(p) = crate::service::scoring::panel_row(row.id, batch_id, &sheets, rubric, now) {
+            panels.push(p);
+        }
         ratings_rows.push(RatingRow {
             id: new_uuid(),
             designer_id: row.designer_id,
@@ -318,6 +322,7 @@ async fn write_chunk(
     reviews::insert_many(&*tx, &checks, reviewer, now).await?;
     scoring::insert_assignments(&*tx, &assignment_rows).await?;
     scoring::insert_scores_many(&*tx, &scores).await?;
+    talentlib_store::panels::insert_many(&*tx, &panels).await?;
     ratings::publish(&*tx, &ratings_rows).await?;
     tx.commit().await?;
     Ok(())

@@ -278,3 +278,24 @@ pub mod job {
     }
     no_relations!();
 }
+
+pub mod panel {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "panel")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: String,
+        pub batch_id: String,
+        pub experts_scored: i32,
+        pub total: i64,
+        pub mean: i64,
+        pub median: i64,
+        pub std_dev: i64,
+        pub spread: i64,
+        pub disagreement: bool,
+        pub categories: String,
+        pub updated_at: i64,
+    }
+    no_relations!();
+}

@@ -12,6 +12,7 @@ pub mod batches;
 pub mod entity;
 pub mod migration;
 pub mod notifications;
+pub mod panels;
 pub mod ratings;
 pub mod reviews;
 pub mod rubrics;

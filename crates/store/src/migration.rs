@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring), Box::new(Notifications)]
+        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring), Box::new(Notifications), Box::new(Panels)]
     }
 }
 
@@ -603,5 +603,45 @@ impl MigrationTrait for Notifications {
             m.drop_table(Table::drop().table(n(t)).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// Each application's panel aggregate, kept current as experts score, so the reviewer's batch
+/// page sorts thousands of applications by total with one indexed query.
+struct Panels;
+
+impl MigrationName for Panels {
+    fn name(&self) -> &str {
+        "m0005_panels"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Panels {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(n("panel"))
+                .col(id_pk("application_id"))
+                .col(id_col("batch_id"))
+                .col(ColumnDef::new(n("experts_scored")).integer().not_null())
+                .col(ColumnDef::new(n("total")).big_integer().not_null())
+                .col(ColumnDef::new(n("mean")).big_integer().not_null())
+                .col(ColumnDef::new(n("median")).big_integer().not_null())
+                .col(ColumnDef::new(n("std_dev")).big_integer().not_null())
+                .col(ColumnDef::new(n("spread")).big_integer().not_null())
+                .col(ColumnDef::new(n("disagreement")).boolean().not_null())
+                .col(text("categories"))
+                .col(millis("updated_at"))
+                .foreign_key(&mut fk("panel", "application_id", "application", true))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_panel_batch_total").table(n("panel")).col(n("batch_id")).col(n("total")).to_owned())
+            .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(n("panel")).to_owned()).await
     }
 }

@@ -33,7 +33,7 @@ impl Modify for BearerAuth {
         super::applications::post_submit, super::applications::get_applications, super::applications::post_review,
         super::scoring::get_reference_score, super::scoring::post_assign, super::scoring::post_swap, super::scoring::post_finalize,
         super::scoring::get_finalize_preview, super::scoring::get_my_assignments, super::scoring::post_scores,
-        super::scoring::get_rating, super::scoring::get_ratings, super::library::get_library, super::library::get_export_csv,
+        super::scoring::get_rating, super::scoring::get_ratings, super::scoring::get_panel, super::scoring::get_panels, super::scoring::get_progress, super::library::get_library, super::library::get_export_csv,
         super::notifications::get_notifications, super::notifications::post_read,
         super::attachments::post_attachments, super::attachments::get_attachment, super::attachments::delete_attachment,
     ),

@@ -29,6 +29,9 @@ pub fn router() -> Router<AppState> {
         .route("/batches/{id}/finalize-preview", get(get_finalize_preview))
         .route("/experts/me/assignments", get(get_my_assignments))
         .route("/designers/{id}/ratings", get(get_ratings))
+        .route("/applications/{id}/panel", get(get_panel))
+        .route("/batches/{id}/panels", get(get_panels))
+        .route("/batches/{id}/progress", get(get_progress))
 }
 
 fn two_dp(hundredths: i64) -> f64 {
@@ -365,4 +368,155 @@ pub async fn get_ratings(
 ) -> AppResult<Json<Vec<RatingView>>> {
     let list = scoring::history(&st, &actor, parse_id(&id)?).await?;
     Ok(Json(list.iter().map(RatingView::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PanelView {
+    pub application_id: String,
+    pub experts_scored: i32,
+    /// The aggregated total (trimmed mean from 5 experts).
+    pub total: f64,
+    pub mean: f64,
+    pub median: f64,
+    pub std_dev: f64,
+    /// Highest minus lowest expert total.
+    pub spread: f64,
+    /// The experts disagree widely (spread above a fifth of the maximum total).
+    pub disagreement: bool,
+    pub categories: BTreeMap<String, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district_code: Option<String>,
+    /// Each expert's sheet (in the single-application view).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<SheetView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SheetView {
+    pub expert_id: String,
+    pub total: f64,
+    pub scores: BTreeMap<String, f64>,
+    pub comment: Option<String>,
+    pub updated_at: String,
+}
+
+fn cats(m: &BTreeMap<String, i64>) -> BTreeMap<String, f64> {
+    m.iter().map(|(k, v)| (k.clone(), two_dp(*v))).collect()
+}
+
+/// An application's panel: aggregate, statistics and each expert's sheet (reviewers).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/panel", tag = "scoring", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = PanelView), (status = 404, body = ErrorBody)))]
+pub async fn get_panel(State(st): State<AppState>, ReviewerActor(actor): ReviewerActor, Path(id): Path<String>) -> AppResult<Json<PanelView>> {
+    let (panel, sheets) = scoring::panel(&st, &actor, parse_id(&id)?).await?;
+    let panel = panel.ok_or(AppError::NotFound)?;
+    Ok(Json(PanelView {
+        application_id: id,
+        experts_scored: panel.experts_scored,
+        total: two_dp(panel.total),
+        mean: two_dp(panel.mean),
+        median: two_dp(panel.median),
+        std_dev: two_dp(panel.std_dev),
+        spread: two_dp(panel.spread),
+        disagreement: panel.disagreement,
+        categories: cats(&panel.categories),
+        name: None,
+        district_code: None,
+        sheets: sheets
+            .iter()
+            .map(|s| SheetView {
+                expert_id: s.expert_id.to_string(),
+                total: two_dp(s.sheet.total()),
+                scores: cats(&s.sheet.scores),
+                comment: s.comment.clone(),
+                updated_at: rfc3339(s.updated_at),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PanelsQuery {
+    /// total_desc (default), total_asc or spread_desc.
+    pub sort: Option<String>,
+    /// Only applications where the experts disagree widely.
+    pub disagreement: Option<bool>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PanelListView {
+    pub items: Vec<PanelView>,
+    pub total_count: u64,
+}
+
+/// A batch's applications with their panel figures, sorted (reviewers; `per_page` up to 250).
+#[utoipa::path(get, path = "/api/v1/batches/{id}/panels", tag = "scoring", security(("bearer" = [])),
+    params(("id" = String, Path), PanelsQuery), responses((status = 200, body = PanelListView), (status = 422, body = ErrorBody)))]
+pub async fn get_panels(
+    State(st): State<AppState>,
+    ReviewerActor(actor): ReviewerActor,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PanelsQuery>,
+) -> AppResult<Json<PanelListView>> {
+    use talentlib_store::panels::PanelOrder;
+    let batch = parse_id(&id)?;
+    let order = match q.sort.as_deref() {
+        None | Some("total_desc") => PanelOrder::TotalDesc,
+        Some("total_asc") => PanelOrder::TotalAsc,
+        Some("spread_desc") => PanelOrder::SpreadDesc,
+        Some(_) => return Err(AppError::invalid("sort", Problem::UnknownValue { allowed: "total_desc|total_asc|spread_desc".into() })),
+    };
+    let per_page = match q.per_page.as_deref() {
+        None | Some("") => 50,
+        Some(s) => s.parse::<u64>().ok().filter(|n| (1..=250).contains(n)).ok_or_else(|| AppError::invalid("per_page", Problem::OutOfRange { min: 1, max: 250 }))?,
+    };
+    let page = talentlib_domain::paging::Page::parse(q.page.as_deref(), None).map_err(AppError::Invalid)?;
+    let page = talentlib_domain::paging::Page { page: page.page, per_page };
+    let (lines, total_count) = scoring::batch_panels(&st, &actor, batch, order, q.disagreement.unwrap_or(false), page).await?;
+    let items = lines
+        .into_iter()
+        .map(|l| PanelView {
+            categories: serde_json::from_str::<BTreeMap<String, i64>>(&l.categories).map(|m| cats(&m)).unwrap_or_default(),
+            application_id: l.application_id,
+            experts_scored: l.experts_scored,
+            total: two_dp(l.total),
+            mean: two_dp(l.mean),
+            median: two_dp(l.median),
+            std_dev: two_dp(l.std_dev),
+            spread: two_dp(l.spread),
+            disagreement: l.disagreement,
+            name: l.name,
+            district_code: l.district_code,
+            sheets: Vec::new(),
+        })
+        .collect();
+    Ok(Json(PanelListView { items, total_count }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExpertProgressView {
+    pub expert_id: String,
+    pub name: String,
+    pub assigned: u64,
+    pub scored: u64,
+}
+
+/// Scoring progress per expert in a batch (reviewers).
+#[utoipa::path(get, path = "/api/v1/batches/{id}/progress", tag = "scoring", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Vec<ExpertProgressView>)))]
+pub async fn get_progress(
+    State(st): State<AppState>,
+    ReviewerActor(actor): ReviewerActor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<ExpertProgressView>>> {
+    let rows = scoring::progress_by_expert(&st, &actor, parse_id(&id)?).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, assigned, scored)| ExpertProgressView { expert_id: id.to_string(), name, assigned, scored })
+            .collect(),
+    ))
 }

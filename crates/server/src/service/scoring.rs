@@ -447,3 +447,84 @@ async fn notify_ratings(
     }
     Ok(())
 }
+
+/// Recomputes an application's panel aggregate from its sheets (after each score change).
+pub async fn refresh_panel(
+    c: &impl talentlib_store::sea_orm::ConnectionTrait,
+    app: ApplicationId,
+    batch: BatchId,
+    rubric: &talentlib_domain::rubric::RubricDef,
+) -> AppResult<()> {
+    let sheets: Vec<ScoreSheet> = store_scoring::scores_of(c, app).await?.into_iter().map(|s| s.sheet).collect();
+    if let Some(row) = panel_row(app, batch, &sheets, rubric, now_millis()) {
+        talentlib_store::panels::upsert(c, &row).await?;
+    }
+    Ok(())
+}
+
+/// The panel figures of a set of sheets: the aggregated total plus spread statistics.
+pub fn panel_row(
+    app: ApplicationId,
+    batch: BatchId,
+    sheets: &[ScoreSheet],
+    rubric: &talentlib_domain::rubric::RubricDef,
+    now: i64,
+) -> Option<talentlib_store::panels::PanelRow> {
+    let agg = aggregate(sheets)?;
+    let totals: Vec<i64> = sheets.iter().map(ScoreSheet::total).collect();
+    let max_total: i64 = talentlib_domain::rubric::CATEGORY_KEYS.iter().map(|k| rubric.cap(k).to_hundredths()).sum();
+    let spread = talentlib_domain::scoring::spread(&totals, max_total)?;
+    Some(talentlib_store::panels::PanelRow {
+        application_id: app,
+        batch_id: batch,
+        experts_scored: i32::try_from(sheets.len()).unwrap_or(i32::MAX),
+        total: agg.total,
+        mean: spread.mean,
+        median: spread.median,
+        std_dev: spread.std_dev,
+        spread: spread.range,
+        disagreement: spread.disagreement,
+        categories: agg.categories,
+        updated_at: now,
+    })
+}
+
+/// The panel of one application with every expert's sheet (reviewers and admins).
+pub async fn panel(st: &AppState, actor: &Actor, app: ApplicationId) -> AppResult<(Option<talentlib_store::panels::PanelRow>, Vec<ScoreRow>)> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let db = st.store.db();
+    load_visible(db, actor, app).await?;
+    Ok((talentlib_store::panels::of_application(db, app).await?, store_scoring::scores_of(db, app).await?))
+}
+
+/// Scoring progress per expert in a batch: (expert id, name, assigned, scored).
+pub async fn progress_by_expert(st: &AppState, actor: &Actor, batch: BatchId) -> AppResult<Vec<(UserId, String, u64, u64)>> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    let db = st.store.db();
+    let assignments = store_scoring::assignments_of_batch(db, batch).await?;
+    let scored: HashSet<(ApplicationId, UserId)> =
+        store_scoring::scores_of_batch(db, batch).await?.iter().map(|s| (s.application_id, s.expert_id)).collect();
+    let mut per: BTreeMap<UserId, (u64, u64)> = BTreeMap::new();
+    for a in assignments {
+        let e = per.entry(a.expert_id).or_default();
+        e.0 += 1;
+        if scored.contains(&(a.application_id, a.expert_id)) {
+            e.1 += 1;
+        }
+    }
+    let names: HashMap<UserId, String> = accounts::with_role(db, Role::Expert).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    Ok(per.into_iter().map(|(id, (n, s))| (id, names.get(&id).cloned().unwrap_or_default(), n, s)).collect())
+}
+
+/// One page of a scored batch's applications with their panel figures.
+pub async fn batch_panels(
+    st: &AppState,
+    actor: &Actor,
+    batch: BatchId,
+    order: talentlib_store::panels::PanelOrder,
+    disagreement_only: bool,
+    page: talentlib_domain::paging::Page,
+) -> AppResult<(Vec<talentlib_store::panels::PanelLine>, u64)> {
+    actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
+    Ok(talentlib_store::panels::list(st.store.db(), batch, order, disagreement_only, page).await?)
+}
