@@ -169,7 +169,9 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Seed { place, designers } => {
             let config = load(&cli.config, None, place)?;
             let state = open_state(config).await.map_err(|e| format!("{e:#}"))?;
-            let report = crate::seed::seed(&state, designers).await.map_err(|e| format!("{e:#}"))?;
+            let report = crate::seed::seed(&state, designers)
+                .await
+                .map_err(|e| format!("{e:#}"))?;
             println!(
                 "seeded {} rated designers in {} finalized batches in {:.1} s",
                 report.designers,

@@ -169,7 +169,10 @@ impl Config {
             smtp: match raw.smtp {
                 s if s.host.trim().is_empty() => None,
                 s if s.from.parse::<lettre::message::Mailbox>().is_err() => {
-                    return Err(invalid("smtp.from", format!("`{}` is not a mailbox", s.from)))
+                    return Err(invalid(
+                        "smtp.from",
+                        format!("`{}` is not a mailbox", s.from),
+                    ))
                 }
                 s => Some(s),
             },

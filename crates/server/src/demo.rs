@@ -65,11 +65,23 @@ fn certificate_pdf(title: &str) -> Vec<u8> {
     for o in offsets {
         pdf.extend(format!("{o:010} 00000 n \n").as_bytes());
     }
-    pdf.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     pdf
 }
 
-async fn attach(st: &AppState, who: &Actor, app: talentlib_domain::ids::ApplicationId, item: &Value, name: &str) -> anyhow::Result<()> {
+async fn attach(
+    st: &AppState,
+    who: &Actor,
+    app: talentlib_domain::ids::ApplicationId,
+    item: &Value,
+    name: &str,
+) -> anyhow::Result<()> {
     let item_id = item["id"].as_str().and_then(|s| s.parse().ok());
     let mut stager = Stager::new(&st.files.staging_dir(), st.config.max_upload_bytes).await?;
     stager.push(&certificate_pdf(name)).await?;
@@ -81,12 +93,34 @@ async fn attach(st: &AppState, who: &Actor, app: talentlib_domain::ids::Applicat
 }
 
 /// Saves the form and attaches a certificate to every item.
-async fn fill(st: &AppState, who: &Actor, app: talentlib_domain::ids::ApplicationId, form: Value, evidence: bool) -> anyhow::Result<()> {
-    let view = applications::save(st, who, app, &form).await.map_err(|e| anyhow::anyhow!("save: {e}"))?;
+async fn fill(
+    st: &AppState,
+    who: &Actor,
+    app: talentlib_domain::ids::ApplicationId,
+    form: Value,
+    evidence: bool,
+) -> anyhow::Result<()> {
+    let view = applications::save(st, who, app, &form)
+        .await
+        .map_err(|e| anyhow::anyhow!("save: {e}"))?;
     if evidence {
         let saved = serde_json::to_value(&view.form)?;
-        for section in ["education", "titles", "awards", "articles", "ip_rights", "honors", "projects"] {
-            for (i, item) in saved[section].as_array().cloned().unwrap_or_default().iter().enumerate() {
+        for section in [
+            "education",
+            "titles",
+            "awards",
+            "articles",
+            "ip_rights",
+            "honors",
+            "projects",
+        ] {
+            for (i, item) in saved[section]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 attach(st, who, app, item, &format!("{section}-{}", i + 1)).await?;
             }
         }
@@ -109,12 +143,66 @@ struct DemoDesigner {
 }
 
 const DESIGNERS: [DemoDesigner; 6] = [
-    DemoDesigner { email: "liming@demo.talentlib.cn", name: "李明远", gender: "male", id17: "50010319880512123", district: "500103", employer: "重庆长安汽车股份有限公司", major: "080205", award: "德国红点设计奖" },
-    DemoDesigner { email: "wangxue@demo.talentlib.cn", name: "王雪", gender: "female", id17: "50011219900305102", district: "500112", employer: "重庆工业设计促进中心", major: "130504", award: "中国优秀工业设计奖" },
-    DemoDesigner { email: "zhaolei@demo.talentlib.cn", name: "赵磊", gender: "male", id17: "50010719850918101", district: "500107", employer: "重庆大学", major: "080205", award: "“智博杯”中国(重庆)工业设计大赛" },
-    DemoDesigner { email: "chenjing@demo.talentlib.cn", name: "陈静", gender: "female", id17: "50010319921120204", district: "500103", employer: "重庆某智能家居设计公司", major: "130502", award: "中国设计红星奖" },
-    DemoDesigner { email: "liuyang@demo.talentlib.cn", name: "刘洋", gender: "male", id17: "51010219870707301", district: "FZ-LJXQ", employer: "两江新区某新能源汽车企业", major: "080207", award: "德国iF设计奖" },
-    DemoDesigner { email: "sunli@demo.talentlib.cn", name: "孙丽", gender: "female", id17: "50010619940214402", district: "500106", employer: "四川美术学院设计研究院", major: "130503", award: "重庆市大学生工业设计大赛" },
+    DemoDesigner {
+        email: "liming@demo.talentlib.cn",
+        name: "李明远",
+        gender: "male",
+        id17: "50010319880512123",
+        district: "500103",
+        employer: "重庆长安汽车股份有限公司",
+        major: "080205",
+        award: "德国红点设计奖",
+    },
+    DemoDesigner {
+        email: "wangxue@demo.talentlib.cn",
+        name: "王雪",
+        gender: "female",
+        id17: "50011219900305102",
+        district: "500112",
+        employer: "重庆工业设计促进中心",
+        major: "130504",
+        award: "中国优秀工业设计奖",
+    },
+    DemoDesigner {
+        email: "zhaolei@demo.talentlib.cn",
+        name: "赵磊",
+        gender: "male",
+        id17: "50010719850918101",
+        district: "500107",
+        employer: "重庆大学",
+        major: "080205",
+        award: "“智博杯”中国(重庆)工业设计大赛",
+    },
+    DemoDesigner {
+        email: "chenjing@demo.talentlib.cn",
+        name: "陈静",
+        gender: "female",
+        id17: "50010319921120204",
+        district: "500103",
+        employer: "重庆某智能家居设计公司",
+        major: "130502",
+        award: "中国设计红星奖",
+    },
+    DemoDesigner {
+        email: "liuyang@demo.talentlib.cn",
+        name: "刘洋",
+        gender: "male",
+        id17: "51010219870707301",
+        district: "FZ-LJXQ",
+        employer: "两江新区某新能源汽车企业",
+        major: "080207",
+        award: "德国iF设计奖",
+    },
+    DemoDesigner {
+        email: "sunli@demo.talentlib.cn",
+        name: "孙丽",
+        gender: "female",
+        id17: "50010619940214402",
+        district: "500106",
+        employer: "四川美术学院设计研究院",
+        major: "130503",
+        award: "重庆市大学生工业设计大赛",
+    },
 ];
 
 fn full_form(d: &DemoDesigner) -> Value {
@@ -134,7 +222,14 @@ fn full_form(d: &DemoDesigner) -> Value {
     })
 }
 
-async fn staff(st: &AppState, email: &str, name: &str, roles: &[&str], district: Option<&str>, employer: Option<&str>) -> anyhow::Result<Account> {
+async fn staff(
+    st: &AppState,
+    email: &str,
+    name: &str,
+    roles: &[&str],
+    district: Option<&str>,
+    employer: Option<&str>,
+) -> anyhow::Result<Account> {
     let s = NewStaff {
         email: email.into(),
         password: PASSWORD.into(),
@@ -143,13 +238,18 @@ async fn staff(st: &AppState, email: &str, name: &str, roles: &[&str], district:
         district_code: district.map(str::to_string),
         employer: employer.map(str::to_string),
     };
-    accounts::create_staff(st, None, s, "demo").await.map_err(|e| anyhow::anyhow!("{email}: {e}"))
+    accounts::create_staff(st, None, s, "demo")
+        .await
+        .map_err(|e| anyhow::anyhow!("{email}: {e}"))
 }
 
 /// Fills an empty database with the demo, or does nothing if it is already there; returns the
 /// logins to print.
 pub async fn populate(st: &AppState) -> anyhow::Result<String> {
-    if talentlib_store::accounts::by_email(st.store.db(), ADMIN).await?.is_none() {
+    if talentlib_store::accounts::by_email(st.store.db(), ADMIN)
+        .await?
+        .is_none()
+    {
         create(st).await.context("creating demo data")?;
     }
     let mut out = format!("Demo accounts (password for all: {PASSWORD}):\n");
@@ -170,37 +270,101 @@ pub async fn populate(st: &AppState) -> anyhow::Result<String> {
 
 async fn create(st: &AppState) -> anyhow::Result<()> {
     staff(st, ADMIN, "系统管理员", &["admin"], None, None).await?;
-    let reviewer = actor(&staff(st, "reviewer@demo.talentlib.cn", "市经信委审核员", &["reviewer"], None, None).await?);
-    staff(st, "yuzhong@demo.talentlib.cn", "渝中区经信委", &["district_officer"], Some("500103"), None).await?;
-    staff(st, "expert@demo.talentlib.cn", "评审专家", &["expert"], None, Some("重庆大学")).await?;
-    staff(st, "service@demo.talentlib.cn", "制造业人才服务中心", &["service_staff"], None, None).await?;
-    batches::create(st, &reviewer, "2026年第一批").await.map_err(|e| anyhow::anyhow!("batch: {e}"))?;
+    let reviewer = actor(
+        &staff(
+            st,
+            "reviewer@demo.talentlib.cn",
+            "市经信委审核员",
+            &["reviewer"],
+            None,
+            None,
+        )
+        .await?,
+    );
+    staff(
+        st,
+        "yuzhong@demo.talentlib.cn",
+        "渝中区经信委",
+        &["district_officer"],
+        Some("500103"),
+        None,
+    )
+    .await?;
+    staff(
+        st,
+        "expert@demo.talentlib.cn",
+        "评审专家",
+        &["expert"],
+        None,
+        Some("重庆大学"),
+    )
+    .await?;
+    staff(
+        st,
+        "service@demo.talentlib.cn",
+        "制造业人才服务中心",
+        &["service_staff"],
+        None,
+        None,
+    )
+    .await?;
+    batches::create(st, &reviewer, "2026年第一批")
+        .await
+        .map_err(|e| anyhow::anyhow!("batch: {e}"))?;
 
     for (i, d) in DESIGNERS.iter().enumerate() {
-        let reg = Registration { email: d.email.into(), password: PASSWORD.into(), name: d.name.into() };
-        let who = actor(&accounts::register(st, reg, "demo").await.map_err(|e| anyhow::anyhow!("register: {e}"))?);
-        let app = applications::create(st, &who).await.map_err(|e| anyhow::anyhow!("create: {e}"))?.id;
+        let reg = Registration {
+            email: d.email.into(),
+            password: PASSWORD.into(),
+            name: d.name.into(),
+        };
+        let who = actor(
+            &accounts::register(st, reg, "demo")
+                .await
+                .map_err(|e| anyhow::anyhow!("register: {e}"))?,
+        );
+        let app = applications::create(st, &who)
+            .await
+            .map_err(|e| anyhow::anyhow!("create: {e}"))?
+            .id;
         if i == 0 {
             // Half-filled: personal data in part, one award without its certificate yet.
             let mut form = full_form(d);
-            for key in ["id_number", "phone", "connection", "work_type", "clean_record_declared"] {
+            for key in [
+                "id_number",
+                "phone",
+                "connection",
+                "work_type",
+                "clean_record_declared",
+            ] {
                 form["personal"].as_object_mut().map(|p| p.remove(key));
             }
-            for section in ["titles", "articles", "ip_rights", "honors", "compensation", "projects"] {
+            for section in [
+                "titles",
+                "articles",
+                "ip_rights",
+                "honors",
+                "compensation",
+                "projects",
+            ] {
                 form.as_object_mut().map(|f| f.remove(section));
             }
             fill(st, &who, app, form, false).await?;
             continue;
         }
         fill(st, &who, app, full_form(d), true).await?;
-        applications::submit(st, &who, app).await.map_err(|e| anyhow::anyhow!("submit {}: {e}", d.email))?;
+        applications::submit(st, &who, app)
+            .await
+            .map_err(|e| anyhow::anyhow!("submit {}: {e}", d.email))?;
         if i == 1 {
             let input = ReviewInput {
                 decision: Decision::Return,
                 comment: Some("请补充获奖证书的清晰扫描件，并注明本人在获奖作品中的角色。".into()),
                 items: Vec::new(),
             };
-            review::decide(st, &reviewer, app, input).await.map_err(|e| anyhow::anyhow!("return: {e}"))?;
+            review::decide(st, &reviewer, app, input)
+                .await
+                .map_err(|e| anyhow::anyhow!("return: {e}"))?;
         }
     }
     Ok(())

@@ -56,11 +56,14 @@ impl Lang {
 
 type Table = HashMap<String, String>;
 
-fn load(text: &str) -> Table {
-    let parsed: toml::Table = toml::from_str(text).unwrap_or_default();
-    parsed
-        .into_iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+/// Merges flat locale files (the general one and one per feature area).
+fn load(texts: &[&str]) -> Table {
+    texts
+        .iter()
+        .flat_map(|text| {
+            let parsed: toml::Table = toml::from_str(text).unwrap_or_default();
+            parsed.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+        })
         .collect()
 }
 
@@ -68,8 +71,18 @@ fn table(lang: Lang) -> &'static Table {
     static ZH: OnceLock<Table> = OnceLock::new();
     static EN: OnceLock<Table> = OnceLock::new();
     match lang {
-        Lang::Zh => ZH.get_or_init(|| load(include_str!("../locales/zh-CN.toml"))),
-        Lang::En => EN.get_or_init(|| load(include_str!("../locales/en.toml"))),
+        Lang::Zh => ZH.get_or_init(|| {
+            load(&[
+                include_str!("../locales/zh-CN.toml"),
+                include_str!("../locales/scoring.zh-CN.toml"),
+            ])
+        }),
+        Lang::En => EN.get_or_init(|| {
+            load(&[
+                include_str!("../locales/en.toml"),
+                include_str!("../locales/scoring.en.toml"),
+            ])
+        }),
     }
 }
 
@@ -99,6 +112,18 @@ pub fn problem(lang: Lang, p: &talentlib_domain::Problem) -> String {
 mod tests {
     use super::*;
     use talentlib_domain::form::Choice;
+
+    #[test]
+    fn every_locale_file_parses() {
+        for text in [
+            include_str!("../locales/zh-CN.toml"),
+            include_str!("../locales/en.toml"),
+            include_str!("../locales/scoring.zh-CN.toml"),
+            include_str!("../locales/scoring.en.toml"),
+        ] {
+            assert!(toml::from_str::<toml::Table>(text).is_ok());
+        }
+    }
 
     #[test]
     fn both_locales_have_the_same_keys() {

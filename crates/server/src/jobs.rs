@@ -21,12 +21,19 @@ pub fn backoff_ms(attempts: i32) -> i64 {
 async fn send(smtp: &SmtpConfig, job: &EmailJob) -> anyhow::Result<()> {
     let from: Mailbox = smtp.from.parse()?;
     let to: Mailbox = job.to.parse()?;
-    let message = Message::builder().from(from).to(to).subject(job.subject.clone()).body(job.body.clone())?;
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(job.subject.clone())
+        .body(job.body.clone())?;
     let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.as_str())
         .port(smtp.port)
         .timeout(Some(Duration::from_secs(20)));
     if !smtp.username.is_empty() {
-        transport = transport.credentials(Credentials::new(smtp.username.clone(), smtp.password.clone()));
+        transport = transport.credentials(Credentials::new(
+            smtp.username.clone(),
+            smtp.password.clone(),
+        ));
     }
     transport.build().send(message).await?;
     Ok(())
@@ -54,7 +61,13 @@ async fn run_one(st: &AppState) -> anyhow::Result<bool> {
         Ok(()) => notifications::complete(&*tx, job.id).await?,
         Err(e) => {
             tracing::warn!(job = %job.id, attempts = job.attempts, error = %e, "job failed; will retry");
-            notifications::retry_later(&*tx, job.id, now_millis() + backoff_ms(job.attempts), &e.to_string()).await?;
+            notifications::retry_later(
+                &*tx,
+                job.id,
+                now_millis() + backoff_ms(job.attempts),
+                &e.to_string(),
+            )
+            .await?;
         }
     }
     tx.commit().await?;

@@ -30,11 +30,27 @@ use talentlib_store::ratings::{self, RatingRow};
 use talentlib_store::reviews;
 use talentlib_store::scoring::{self, AssignmentRow, ScoreRow};
 
-const SURNAMES: [&str; 24] = ["李", "王", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "唐"];
-const GIVEN: [&str; 24] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明远", "雪", "晨曦", "子涵", "浩然", "思雨", "欣怡", "宇航", "嘉怡", "俊杰", "梓萱", "一鸣", "书瑶"];
+const SURNAMES: [&str; 24] = [
+    "李", "王", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "唐",
+];
+const GIVEN: [&str; 24] = [
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明远", "雪", "晨曦", "子涵",
+    "浩然", "思雨", "欣怡", "宇航", "嘉怡", "俊杰", "梓萱", "一鸣", "书瑶",
+];
 const EMPLOYERS: [&str; 12] = [
-    "重庆长安汽车股份有限公司", "赛力斯汽车有限公司", "重庆大学", "四川美术学院", "重庆工业设计促进中心", "隆鑫通用动力股份有限公司",
-    "重庆海尔智能家居有限公司", "宗申产业集团", "重庆京东方光电科技有限公司", "重庆小康工业集团", "重庆邮电大学", "重庆某工业设计公司",
+    "重庆长安汽车股份有限公司",
+    "赛力斯汽车有限公司",
+    "重庆大学",
+    "四川美术学院",
+    "重庆工业设计促进中心",
+    "隆鑫通用动力股份有限公司",
+    "重庆海尔智能家居有限公司",
+    "宗申产业集团",
+    "重庆京东方光电科技有限公司",
+    "重庆小康工业集团",
+    "重庆邮电大学",
+    "重庆某工业设计公司",
 ];
 const EXPERTS: usize = 30;
 /// Applications per seeded batch.
@@ -68,7 +84,14 @@ fn form(rng: &mut SplitMix64, name: &str, email: &str) -> ApplicationForm {
     let major = &pick(rng, &r.majors).code;
     let award = &pick(rng, &r.awards).name_zh;
     let tiers = ["international", "national", "provincial", "municipal"];
-    let ranks = ["grand", "gold", "silver", "bronze", "excellence", "finalist"];
+    let ranks = [
+        "grand",
+        "gold",
+        "silver",
+        "bronze",
+        "excellence",
+        "finalist",
+    ];
     let levels = ["junior", "intermediate", "deputy_senior", "senior"];
     let awards: Vec<serde_json::Value> = (0..1 + rng.next_u64() % 3)
         .map(|i| {
@@ -95,7 +118,10 @@ fn form(rng: &mut SplitMix64, name: &str, email: &str) -> ApplicationForm {
     });
     let mut f = parse_form(&v).unwrap_or_default();
     f.personal.gender = None;
-    let _ = f.assign_item_ids(&ApplicationForm::default(), || ItemId::from_uuid(new_uuid()));
+    let _ = f.assign_item_ids(
+        &ApplicationForm::default(),
+        || ItemId::from_uuid(new_uuid()),
+    );
     f
 }
 
@@ -143,24 +169,38 @@ async fn ensure_staff(st: &AppState, hash: &str) -> anyhow::Result<(UserId, Vec<
         .await?
         .into_iter()
         .filter(|a| a.email.starts_with("seed-expert-"))
-        .map(|a| Expert { id: a.id, employer: a.employer })
+        .map(|a| Expert {
+            id: a.id,
+            employer: a.employer,
+        })
         .collect();
     Ok((reviewer, experts))
 }
 
 pub async fn seed(st: &AppState, designers: usize) -> anyhow::Result<SeedReport> {
     let started = std::time::Instant::now();
-    let hash = hash_password("talentlib-seed".into()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hash_password("talentlib-seed".into())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (reviewer, experts) = ensure_staff(st, &hash).await?;
-    let rubric = crate::service::rubrics::current(st.store.db()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rubric = crate::service::rubrics::current(st.store.db())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let run = new_uuid().simple().to_string()[..8].to_string();
     let mut rng = SplitMix64::new(u64::from_str_radix(&run, 16).unwrap_or(7));
     // One sample certificate backs every seeded evidence record.
     let mut stager = Stager::new(&st.files.staging_dir(), st.config.max_upload_bytes).await?;
     stager.push(&demo::sample_certificate()).await?;
     let staged = stager.finish().await?;
-    let (sample_key, sample_size, sample_sha) = (format!("seed-{run}"), staged.size as i64, staged.sha256.clone());
-    st.files.put(&sample_key, &staged).await.context("storing the sample certificate")?;
+    let (sample_key, sample_size, sample_sha) = (
+        format!("seed-{run}"),
+        staged.size as i64,
+        staged.sha256.clone(),
+    );
+    st.files
+        .put(&sample_key, &staged)
+        .await
+        .context("storing the sample certificate")?;
 
     let mut written = 0usize;
     let mut batch_count = 0usize;
@@ -181,13 +221,30 @@ pub async fn seed(st: &AppState, designers: usize) -> anyhow::Result<SeedReport>
         let mut done_in_batch = 0;
         while done_in_batch < in_batch {
             let n = CHUNK.min(in_batch - done_in_batch);
-            write_chunk(st, &mut rng, &run, written + done_in_batch, n, batch.id, reviewer, &experts, &rubric, &hash, (&sample_key, sample_size, &sample_sha)).await?;
+            write_chunk(
+                st,
+                &mut rng,
+                &run,
+                written + done_in_batch,
+                n,
+                batch.id,
+                reviewer,
+                &experts,
+                &rubric,
+                &hash,
+                (&sample_key, sample_size, &sample_sha),
+            )
+            .await?;
             done_in_batch += n;
         }
         written += in_batch;
         batch_count += 1;
     }
-    Ok(SeedReport { designers: written, batches: batch_count, millis: started.elapsed().as_millis() })
+    Ok(SeedReport {
+        designers: written,
+        batches: batch_count,
+        millis: started.elapsed().as_millis(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -248,9 +305,23 @@ async fn write_chunk(
             work_type: None,
             public_consent: false,
         };
-        crate::service::applications::store_form(st, &mut row, &form).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::service::applications::store_form(st, &mut row, &form)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         for status in [Status::Submitted, Status::Accepted] {
-            events.push((new_uuid(), Event { application_id: app, at: now, actor_id: if status == Status::Submitted { designer } else { reviewer }, status, comment: None }));
+            events.push((
+                new_uuid(),
+                Event {
+                    application_id: app,
+                    at: now,
+                    actor_id: if status == Status::Submitted {
+                        designer
+                    } else {
+                        reviewer
+                    },
+                    status,
+                    comment: None,
+                },
+            ));
         }
         for item in form.item_ids() {
             files.push(AttachmentRow {
@@ -265,13 +336,27 @@ async fn write_chunk(
                 uploaded_by: designer,
                 created_at: now,
             });
-            checks.push((app, ItemCheck { item_id: item, verified: true, note: None }));
+            checks.push((
+                app,
+                ItemCheck {
+                    item_id: item,
+                    verified: true,
+                    note: None,
+                },
+            ));
         }
         apps.push(row);
         forms.push(form);
     }
-    let applicants: Vec<Applicant> = apps.iter().map(|a| Applicant { application_id: a.id, employer: a.employer.clone() }).collect();
-    let drawn = assign(&applicants, experts, 3, rng.next_u64()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let applicants: Vec<Applicant> = apps
+        .iter()
+        .map(|a| Applicant {
+            application_id: a.id,
+            employer: a.employer.clone(),
+        })
+        .collect();
+    let drawn =
+        assign(&applicants, experts, 3, rng.next_u64()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut assignment_rows = Vec::with_capacity(3 * n);
     let mut scores = Vec::with_capacity(3 * n);
     let mut ratings_rows = Vec::with_capacity(n);
@@ -281,18 +366,37 @@ async fn write_chunk(
         let reference = rubric.reference_score(form, &verified, year);
         let mut sheets = Vec::new();
         for expert in &a.expert_ids {
-            assignment_rows.push(AssignmentRow { application_id: a.application_id, expert_id: *expert, batch_id, assigned_at: now });
-            let mut sheet = ScoreSheet { scores: Default::default() };
+            assignment_rows.push(AssignmentRow {
+                application_id: a.application_id,
+                expert_id: *expert,
+                batch_id,
+                assigned_at: now,
+            });
+            let mut sheet = ScoreSheet {
+                scores: Default::default(),
+            };
             for (key, points) in &reference.categories {
                 let cap = rubric.cap(key).to_hundredths();
                 let noise = (rng.next_u64() % 401) as i64 - 200; // ±2 points
-                sheet.scores.insert(key.clone(), (points.to_hundredths() + noise).clamp(0, cap));
+                sheet
+                    .scores
+                    .insert(key.clone(), (points.to_hundredths() + noise).clamp(0, cap));
             }
             sheets.push(sheet.clone());
-            scores.push(ScoreRow { application_id: a.application_id, expert_id: *expert, batch_id, sheet, comment: None, updated_at: now });
+            scores.push(ScoreRow {
+                application_id: a.application_id,
+                expert_id: *expert,
+                batch_id,
+                sheet,
+                comment: None,
+                updated_at: now,
+            });
         }
-        let Some(agg) = aggregate(&sheets) else { continue };
-        if let Some(p) = crate::service::scoring::panel_row(row.id, batch_id, &sheets, rubric, now) {
+        let Some(agg) = aggregate(&sheets) else {
+            continue;
+        };
+        if let Some(p) = crate::service::scoring::panel_row(row.id, batch_id, &sheets, rubric, now)
+        {
             panels.push(p);
         }
         ratings_rows.push(RatingRow {

@@ -186,36 +186,97 @@ pub async fn insert_session(c: &impl ConnectionTrait, s: &Session) -> Result<()>
     Ok(())
 }
 
-/// The live session of this kind with its account, in one query.
+#[derive(sea_orm::FromQueryResult)]
+struct SessionAccountRow {
+    token_hash: String,
+    csrf_token: String,
+    created_at: i64,
+    expires_at: i64,
+    account_id: String,
+    email: String,
+    name: String,
+    password_hash: String,
+    roles: String,
+    district_code: Option<String>,
+    employer: Option<String>,
+    account_created_at: i64,
+}
+
+/// The live session of this kind with its account, in one query (every request does this).
 pub async fn session_with_account(
     c: &impl ConnectionTrait,
     token_hash: &str,
     kind: SessionKind,
     now: Millis,
 ) -> Result<Option<(Session, Account)>> {
-    let Some(s) = session::Entity::find_by_id(token_hash.to_string())
+    use sea_orm::{JoinType, QuerySelect, RelationDef};
+    let join: RelationDef = session::Entity::belongs_to(account::Entity)
+        .from(session::Column::AccountId)
+        .to(account::Column::AccountId)
+        .into();
+    let row = session::Entity::find_by_id(token_hash.to_string())
         .filter(session::Column::Kind.eq(kind.as_str()))
         .filter(session::Column::ExpiresAt.gt(now))
+        .select_only()
+        .columns([
+            session::Column::TokenHash,
+            session::Column::CsrfToken,
+            session::Column::CreatedAt,
+            session::Column::ExpiresAt,
+        ])
+        .column_as(
+            Expr::col((account::Entity, account::Column::AccountId)),
+            "account_id",
+        )
+        .column_as(
+            Expr::col((account::Entity, account::Column::Email)),
+            "email",
+        )
+        .column_as(Expr::col((account::Entity, account::Column::Name)), "name")
+        .column_as(
+            Expr::col((account::Entity, account::Column::PasswordHash)),
+            "password_hash",
+        )
+        .column_as(
+            Expr::col((account::Entity, account::Column::Roles)),
+            "roles",
+        )
+        .column_as(
+            Expr::col((account::Entity, account::Column::DistrictCode)),
+            "district_code",
+        )
+        .column_as(
+            Expr::col((account::Entity, account::Column::Employer)),
+            "employer",
+        )
+        .column_as(
+            Expr::col((account::Entity, account::Column::CreatedAt)),
+            "account_created_at",
+        )
+        .join(JoinType::InnerJoin, join)
+        .into_model::<SessionAccountRow>()
         .one(c)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(a) = account::Entity::find_by_id(s.account_id.clone())
-        .one(c)
-        .await?
-    else {
-        return Ok(None);
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let account = Account {
+        id: parse_id(&r.account_id)?,
+        email: r.email,
+        name: r.name,
+        password_hash: r.password_hash,
+        roles: Roles::from_csv(&r.roles),
+        district_code: r.district_code,
+        employer: r.employer,
+        created_at: r.account_created_at,
     };
     let session = Session {
-        token_hash: s.token_hash,
-        account_id: parse_id(&s.account_id)?,
+        token_hash: r.token_hash,
+        account_id: account.id,
         kind,
-        csrf_token: s.csrf_token,
-        created_at: s.created_at,
-        expires_at: s.expires_at,
+        csrf_token: r.csrf_token,
+        created_at: r.created_at,
+        expires_at: r.expires_at,
     };
-    Ok(Some((session, from_model(a)?)))
+    Ok(Some((session, account)))
 }
 
 pub async fn delete_session(c: &impl ConnectionTrait, token_hash: &str) -> Result<()> {
@@ -319,7 +380,10 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[Account]) -> Result<(
             employer: Set(a.employer.clone()),
             created_at: Set(a.created_at),
         });
-        account::Entity::insert_many(models).exec_without_returning(c).await.map_err(unique_as("email"))?;
+        account::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await
+            .map_err(unique_as("email"))?;
     }
     Ok(())
 }
@@ -329,7 +393,10 @@ pub async fn emails_of(c: &impl ConnectionTrait, ids: &[UserId]) -> Result<Vec<(
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let keys: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        let rows = account::Entity::find().filter(account::Column::AccountId.is_in(keys)).all(c).await?;
+        let rows = account::Entity::find()
+            .filter(account::Column::AccountId.is_in(keys))
+            .all(c)
+            .await?;
         for r in rows {
             out.push((parse_id(&r.account_id)?, r.email));
         }

@@ -89,7 +89,10 @@ fn to_active(r: &ApplicationRow) -> application::ActiveModel {
 }
 
 pub async fn insert(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
-    application::Entity::insert(to_active(r)).exec_without_returning(c).await.map_err(unique_as("application"))?;
+    application::Entity::insert(to_active(r))
+        .exec_without_returning(c)
+        .await
+        .map_err(unique_as("application"))?;
     Ok(())
 }
 
@@ -105,7 +108,10 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[ApplicationRow]) -> R
 }
 
 /// Inserts many timeline events (seeding).
-pub async fn insert_events_many(c: &impl ConnectionTrait, events: &[(uuid::Uuid, Event)]) -> Result<()> {
+pub async fn insert_events_many(
+    c: &impl ConnectionTrait,
+    events: &[(uuid::Uuid, Event)],
+) -> Result<()> {
     for chunk in events.chunks(500) {
         let models = chunk.iter().map(|(id, e)| application_event::ActiveModel {
             event_id: Set(id.to_string()),
@@ -115,7 +121,9 @@ pub async fn insert_events_many(c: &impl ConnectionTrait, events: &[(uuid::Uuid,
             status: Set(e.status.as_str().to_string()),
             comment: Set(e.comment.clone()),
         });
-        application_event::Entity::insert_many(models).exec_without_returning(c).await?;
+        application_event::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }

@@ -125,7 +125,9 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[AttachmentRow]) -> Re
             uploaded_by: Set(a.uploaded_by.to_string()),
             created_at: Set(a.created_at),
         });
-        attachment::Entity::insert_many(models).exec_without_returning(c).await?;
+        attachment::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }

@@ -8,7 +8,13 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(ReviewItems), Box::new(Scoring), Box::new(Notifications), Box::new(Panels)]
+        vec![
+            Box::new(Initial),
+            Box::new(ReviewItems),
+            Box::new(Scoring),
+            Box::new(Notifications),
+            Box::new(Panels),
+        ]
     }
 }
 
@@ -576,7 +582,12 @@ impl MigrationTrait for Notifications {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_notification_account").table(n("notification")).col(n("account_id")).col(n("created_at")).to_owned(),
+            Index::create()
+                .name("ix_notification_account")
+                .table(n("notification"))
+                .col(n("account_id"))
+                .col(n("created_at"))
+                .to_owned(),
         )
         .await?;
         // A job is claimed by moving `locked_until` forward; it is deleted when done, or
@@ -595,7 +606,14 @@ impl MigrationTrait for Notifications {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_job_run_at").table(n("job")).col(n("run_at")).to_owned()).await
+        m.create_index(
+            Index::create()
+                .name("ix_job_run_at")
+                .table(n("job"))
+                .col(n("run_at"))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -637,11 +655,19 @@ impl MigrationTrait for Panels {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_panel_batch_total").table(n("panel")).col(n("batch_id")).col(n("total")).to_owned())
-            .await
+        m.create_index(
+            Index::create()
+                .name("ix_panel_batch_total")
+                .table(n("panel"))
+                .col(n("batch_id"))
+                .col(n("total"))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(n("panel")).to_owned()).await
+        m.drop_table(Table::drop().table(n("panel")).to_owned())
+            .await
     }
 }

@@ -4,7 +4,10 @@ use crate::accounts::parse_id;
 use crate::entity::{job, notification};
 use crate::{Millis, Result};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 use talentlib_domain::ids::{ApplicationId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +38,18 @@ pub async fn insert(c: &impl ConnectionTrait, n: &Notification) -> Result<()> {
 }
 
 /// The newest notifications of an account, and how many are unread.
-pub async fn of_account(c: &impl ConnectionTrait, account: UserId, limit: u64) -> Result<(Vec<Notification>, u64)> {
+pub async fn of_account(
+    c: &impl ConnectionTrait,
+    account: UserId,
+    limit: u64,
+) -> Result<(Vec<Notification>, u64)> {
     let mine = notification::Column::AccountId.eq(account.to_string());
     let unread = notification::Entity::find()
-        .filter(Condition::all().add(mine.clone()).add(notification::Column::ReadAt.is_null()))
+        .filter(
+            Condition::all()
+                .add(mine.clone())
+                .add(notification::Column::ReadAt.is_null()),
+        )
         .count(c)
         .await?;
     let rows = notification::Entity::find()
@@ -64,7 +75,12 @@ pub async fn of_account(c: &impl ConnectionTrait, account: UserId, limit: u64) -
 }
 
 /// Marks the account's notifications read (one, or all when `id` is None).
-pub async fn mark_read(c: &impl ConnectionTrait, account: UserId, id: Option<uuid::Uuid>, at: Millis) -> Result<u64> {
+pub async fn mark_read(
+    c: &impl ConnectionTrait,
+    account: UserId,
+    id: Option<uuid::Uuid>,
+    at: Millis,
+) -> Result<u64> {
     let mut q = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(at))
         .filter(notification::Column::AccountId.eq(account.to_string()))
@@ -85,7 +101,13 @@ pub struct Job {
 }
 
 /// Enqueues a job inside the caller's transaction, so it exists exactly when the change does.
-pub async fn enqueue(c: &impl ConnectionTrait, id: uuid::Uuid, kind: &str, payload: &str, now: Millis) -> Result<()> {
+pub async fn enqueue(
+    c: &impl ConnectionTrait,
+    id: uuid::Uuid,
+    kind: &str,
+    payload: &str,
+    now: Millis,
+) -> Result<()> {
     job::Entity::insert(job::ActiveModel {
         job_id: Set(id.to_string()),
         kind: Set(kind.to_string()),
@@ -104,7 +126,9 @@ pub async fn enqueue(c: &impl ConnectionTrait, id: uuid::Uuid, kind: &str, paylo
 /// Claims the next due job for `lease_ms`: a conditional UPDATE, so two workers (on two servers)
 /// never claim the same job, on SQLite and PostgreSQL alike.
 pub async fn claim(c: &impl ConnectionTrait, now: Millis, lease_ms: i64) -> Result<Option<Job>> {
-    let free = Condition::any().add(job::Column::LockedUntil.is_null()).add(job::Column::LockedUntil.lt(now));
+    let free = Condition::any()
+        .add(job::Column::LockedUntil.is_null())
+        .add(job::Column::LockedUntil.lt(now));
     let candidates = job::Entity::find()
         .filter(job::Column::RunAt.lte(now))
         .filter(free.clone())
@@ -115,13 +139,22 @@ pub async fn claim(c: &impl ConnectionTrait, now: Millis, lease_ms: i64) -> Resu
     for m in candidates {
         let res = job::Entity::update_many()
             .col_expr(job::Column::LockedUntil, Expr::value(now + lease_ms))
-            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).add(1),
+            )
             .filter(job::Column::JobId.eq(m.job_id.clone()))
             .filter(free.clone())
             .exec(c)
             .await?;
         if res.rows_affected == 1 {
-            return Ok(Some(Job { id: parse_id(&m.job_id)?, kind: m.kind, payload: m.payload, run_at: m.run_at, attempts: m.attempts + 1 }));
+            return Ok(Some(Job {
+                id: parse_id(&m.job_id)?,
+                kind: m.kind,
+                payload: m.payload,
+                run_at: m.run_at,
+                attempts: m.attempts + 1,
+            }));
         }
     }
     Ok(None)
@@ -133,11 +166,19 @@ pub async fn complete(c: &impl ConnectionTrait, id: uuid::Uuid) -> Result<()> {
 }
 
 /// Reschedules a failed job; it stays in the table until it succeeds.
-pub async fn retry_later(c: &impl ConnectionTrait, id: uuid::Uuid, run_at: Millis, error: &str) -> Result<()> {
+pub async fn retry_later(
+    c: &impl ConnectionTrait,
+    id: uuid::Uuid,
+    run_at: Millis,
+    error: &str,
+) -> Result<()> {
     job::Entity::update_many()
         .col_expr(job::Column::RunAt, Expr::value(run_at))
         .col_expr(job::Column::LockedUntil, Expr::value(Option::<i64>::None))
-        .col_expr(job::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()))
+        .col_expr(
+            job::Column::LastError,
+            Expr::value(error.chars().take(500).collect::<String>()),
+        )
         .filter(job::Column::JobId.eq(id.to_string()))
         .exec(c)
         .await?;
@@ -160,7 +201,9 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[Notification]) -> Res
             created_at: Set(n.created_at),
             read_at: Set(n.read_at),
         });
-        notification::Entity::insert_many(models).exec_without_returning(c).await?;
+        notification::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }

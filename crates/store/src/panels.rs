@@ -6,8 +6,8 @@ use crate::entity::{application, panel};
 use crate::{Millis, Result, StoreError};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use std::collections::BTreeMap;
 use talentlib_domain::ids::{ApplicationId, BatchId};
@@ -40,7 +40,9 @@ pub async fn upsert(c: &impl ConnectionTrait, p: &PanelRow) -> Result<()> {
         std_dev: Set(p.std_dev),
         spread: Set(p.spread),
         disagreement: Set(p.disagreement),
-        categories: Set(serde_json::to_string(&p.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+        categories: Set(
+            serde_json::to_string(&p.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?
+        ),
         updated_at: Set(p.updated_at),
     })
     .on_conflict(
@@ -77,17 +79,27 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[PanelRow]) -> Result<
                 std_dev: Set(p.std_dev),
                 spread: Set(p.spread),
                 disagreement: Set(p.disagreement),
-                categories: Set(serde_json::to_string(&p.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+                categories: Set(serde_json::to_string(&p.categories)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?),
                 updated_at: Set(p.updated_at),
             });
         }
-        panel::Entity::insert_many(models).exec_without_returning(c).await?;
+        panel::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }
 
-pub async fn of_application(c: &impl ConnectionTrait, app: ApplicationId) -> Result<Option<PanelRow>> {
-    panel::Entity::find_by_id(app.to_string()).one(c).await?.map(from_model).transpose()
+pub async fn of_application(
+    c: &impl ConnectionTrait,
+    app: ApplicationId,
+) -> Result<Option<PanelRow>> {
+    panel::Entity::find_by_id(app.to_string())
+        .one(c)
+        .await?
+        .map(from_model)
+        .transpose()
 }
 
 fn from_model(m: panel::Model) -> Result<PanelRow> {
@@ -101,7 +113,8 @@ fn from_model(m: panel::Model) -> Result<PanelRow> {
         std_dev: m.std_dev,
         spread: m.spread,
         disagreement: m.disagreement,
-        categories: serde_json::from_str(&m.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        categories: serde_json::from_str(&m.categories)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         updated_at: m.updated_at,
     })
 }
@@ -138,7 +151,13 @@ fn join_application() -> RelationDef {
 }
 
 /// One page of a batch's panels with the applicants' names, sorted, and the total count.
-pub async fn list(c: &impl ConnectionTrait, batch: BatchId, order: PanelOrder, disagreement_only: bool, page: Page) -> Result<(Vec<PanelLine>, u64)> {
+pub async fn list(
+    c: &impl ConnectionTrait,
+    batch: BatchId,
+    order: PanelOrder,
+    disagreement_only: bool,
+    page: Page,
+) -> Result<(Vec<PanelLine>, u64)> {
     let mut q = panel::Entity::find().filter(panel::Column::BatchId.eq(batch.to_string()));
     if disagreement_only {
         q = q.filter(panel::Column::Disagreement.eq(true));
@@ -157,9 +176,18 @@ pub async fn list(c: &impl ConnectionTrait, batch: BatchId, order: PanelOrder, d
             panel::Column::Disagreement,
             panel::Column::Categories,
         ])
-        .column_as(Expr::col((application::Entity, application::Column::Name)), "name")
-        .column_as(Expr::col((application::Entity, application::Column::DistrictCode)), "district_code")
-        .column_as(Expr::col((application::Entity, application::Column::Employer)), "employer")
+        .column_as(
+            Expr::col((application::Entity, application::Column::Name)),
+            "name",
+        )
+        .column_as(
+            Expr::col((application::Entity, application::Column::DistrictCode)),
+            "district_code",
+        )
+        .column_as(
+            Expr::col((application::Entity, application::Column::Employer)),
+            "employer",
+        )
         .join(JoinType::InnerJoin, join_application());
     let q = match order {
         PanelOrder::TotalDesc => q.order_by_desc(panel::Column::Total),

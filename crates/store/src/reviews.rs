@@ -65,7 +65,12 @@ pub async fn of_application(
 }
 
 /// Inserts many verifications of fresh applications (seeding).
-pub async fn insert_many(c: &impl ConnectionTrait, rows: &[(ApplicationId, ItemCheck)], by: UserId, at: Millis) -> Result<()> {
+pub async fn insert_many(
+    c: &impl ConnectionTrait,
+    rows: &[(ApplicationId, ItemCheck)],
+    by: UserId,
+    at: Millis,
+) -> Result<()> {
     for chunk in rows.chunks(500) {
         let models = chunk.iter().map(|(app, check)| review_item::ActiveModel {
             application_id: Set(app.to_string()),
@@ -75,7 +80,9 @@ pub async fn insert_many(c: &impl ConnectionTrait, rows: &[(ApplicationId, ItemC
             reviewed_by: Set(by.to_string()),
             reviewed_at: Set(at),
         });
-        review_item::Entity::insert_many(models).exec_without_returning(c).await?;
+        review_item::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }

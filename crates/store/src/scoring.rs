@@ -229,13 +229,16 @@ pub async fn insert_scores_many(c: &impl ConnectionTrait, rows: &[ScoreRow]) -> 
                 application_id: Set(s.application_id.to_string()),
                 expert_id: Set(s.expert_id.to_string()),
                 batch_id: Set(s.batch_id.to_string()),
-                scores: Set(serde_json::to_string(&s.sheet.scores).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+                scores: Set(serde_json::to_string(&s.sheet.scores)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?),
                 total: Set(s.sheet.total()),
                 comment: Set(s.comment.clone()),
                 updated_at: Set(s.updated_at),
             });
         }
-        score::Entity::insert_many(models).exec_without_returning(c).await?;
+        score::Entity::insert_many(models)
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
 }

@@ -157,13 +157,16 @@ pub async fn get_attachment(
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    // A stored file is shown, never run: no scripts even if a PDF viewer would allow them.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "sandbox; default-src 'none'; img-src 'self'; plugin-types application/pdf",
-        ),
-    );
+    // Evidence may be previewed in a frame of our own pages, never elsewhere. Images get a
+    // sandbox so nothing in them can run; PDFs do not, because browsers refuse to show a PDF in a
+    // sandboxed document.
+    let csp = if attachment.content_type == "application/pdf" {
+        "frame-ancestors 'self'"
+    } else {
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),

@@ -144,7 +144,7 @@ pub async fn get_library(
     }))
 }
 
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     // Cells starting with = + - @ would run as formulas in a spreadsheet: prefix them.
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")

@@ -4,16 +4,17 @@ use super::input::Body;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n;
 use crate::service::Actor;
-use crate::state::{now_millis, rfc3339, AppState};
+use crate::state::{rfc3339, AppState};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
-use talentlib_store::notifications;
 use utoipa::ToSchema;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/notifications", get(get_notifications)).route("/notifications/read", post(post_read))
+    Router::new()
+        .route("/notifications", get(get_notifications))
+        .route("/notifications/read", post(post_read))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -36,9 +37,12 @@ pub struct NotificationsView {
 /// The newest 100 notifications and the unread count.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = NotificationsView), (status = 401, body = ErrorBody)))]
-pub async fn get_notifications(State(st): State<AppState>, actor: Actor) -> AppResult<Json<NotificationsView>> {
+pub async fn get_notifications(
+    State(st): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<NotificationsView>> {
     let lang = crate::error::current_lang();
-    let (rows, unread) = notifications::of_account(st.store.db(), actor.user.id, 100).await?;
+    let (rows, unread) = crate::service::notifications::mine(&st, &actor, 100).await?;
     let items = rows
         .into_iter()
         .map(|n| {
@@ -60,15 +64,20 @@ pub async fn get_notifications(State(st): State<AppState>, actor: Actor) -> AppR
 /// Mark one notification (`{id}`) or all (`{}`) read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", security(("bearer" = [])),
     request_body(content = Object, description = "`{id?}`"), responses((status = 200), (status = 422, body = ErrorBody)))]
-pub async fn post_read(State(st): State<AppState>, actor: Actor, mut body: Body) -> AppResult<Json<serde_json::Value>> {
+pub async fn post_read(
+    State(st): State<AppState>,
+    actor: Actor,
+    mut body: Body,
+) -> AppResult<Json<serde_json::Value>> {
     let id = body.opt_string("id");
     body.finish()?;
     let id = match id {
-        Some(s) => Some(s.parse::<uuid::Uuid>().map_err(|_| AppError::invalid("id", talentlib_domain::Problem::UnknownItem))?),
+        Some(s) => Some(
+            s.parse::<uuid::Uuid>()
+                .map_err(|_| AppError::invalid("id", talentlib_domain::Problem::UnknownItem))?,
+        ),
         None => None,
     };
-    let tx = st.store.write().await?;
-    let n = notifications::mark_read(&*tx, actor.user.id, id, now_millis()).await?;
-    tx.commit().await?;
+    let n = crate::service::notifications::mark_read(&st, &actor, id).await?;
     Ok(Json(serde_json::json!({"marked": n})))
 }

@@ -409,7 +409,11 @@ fn cats(m: &BTreeMap<String, i64>) -> BTreeMap<String, f64> {
 /// An application's panel: aggregate, statistics and each expert's sheet (reviewers).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/panel", tag = "scoring", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = PanelView), (status = 404, body = ErrorBody)))]
-pub async fn get_panel(State(st): State<AppState>, ReviewerActor(actor): ReviewerActor, Path(id): Path<String>) -> AppResult<Json<PanelView>> {
+pub async fn get_panel(
+    State(st): State<AppState>,
+    ReviewerActor(actor): ReviewerActor,
+    Path(id): Path<String>,
+) -> AppResult<Json<PanelView>> {
     let (panel, sheets) = scoring::panel(&st, &actor, parse_id(&id)?).await?;
     let panel = panel.ok_or(AppError::NotFound)?;
     Ok(Json(PanelView {
@@ -468,19 +472,46 @@ pub async fn get_panels(
         None | Some("total_desc") => PanelOrder::TotalDesc,
         Some("total_asc") => PanelOrder::TotalAsc,
         Some("spread_desc") => PanelOrder::SpreadDesc,
-        Some(_) => return Err(AppError::invalid("sort", Problem::UnknownValue { allowed: "total_desc|total_asc|spread_desc".into() })),
+        Some(_) => {
+            return Err(AppError::invalid(
+                "sort",
+                Problem::UnknownValue {
+                    allowed: "total_desc|total_asc|spread_desc".into(),
+                },
+            ))
+        }
     };
     let per_page = match q.per_page.as_deref() {
         None | Some("") => 50,
-        Some(s) => s.parse::<u64>().ok().filter(|n| (1..=250).contains(n)).ok_or_else(|| AppError::invalid("per_page", Problem::OutOfRange { min: 1, max: 250 }))?,
+        Some(s) => s
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=250).contains(n))
+            .ok_or_else(|| {
+                AppError::invalid("per_page", Problem::OutOfRange { min: 1, max: 250 })
+            })?,
     };
-    let page = talentlib_domain::paging::Page::parse(q.page.as_deref(), None).map_err(AppError::Invalid)?;
-    let page = talentlib_domain::paging::Page { page: page.page, per_page };
-    let (lines, total_count) = scoring::batch_panels(&st, &actor, batch, order, q.disagreement.unwrap_or(false), page).await?;
+    let page = talentlib_domain::paging::Page::parse(q.page.as_deref(), None)
+        .map_err(AppError::Invalid)?;
+    let page = talentlib_domain::paging::Page {
+        page: page.page,
+        per_page,
+    };
+    let (lines, total_count) = scoring::batch_panels(
+        &st,
+        &actor,
+        batch,
+        order,
+        q.disagreement.unwrap_or(false),
+        page,
+    )
+    .await?;
     let items = lines
         .into_iter()
         .map(|l| PanelView {
-            categories: serde_json::from_str::<BTreeMap<String, i64>>(&l.categories).map(|m| cats(&m)).unwrap_or_default(),
+            categories: serde_json::from_str::<BTreeMap<String, i64>>(&l.categories)
+                .map(|m| cats(&m))
+                .unwrap_or_default(),
             application_id: l.application_id,
             experts_scored: l.experts_scored,
             total: two_dp(l.total),
@@ -516,7 +547,12 @@ pub async fn get_progress(
     let rows = scoring::progress_by_expert(&st, &actor, parse_id(&id)?).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|(id, name, assigned, scored)| ExpertProgressView { expert_id: id.to_string(), name, assigned, scored })
+            .map(|(id, name, assigned, scored)| ExpertProgressView {
+                expert_id: id.to_string(),
+                name,
+                assigned,
+                scored,
+            })
             .collect(),
     ))
 }

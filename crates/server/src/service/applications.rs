@@ -119,7 +119,11 @@ pub(crate) fn stored_form(st: &AppState, row: &ApplicationRow) -> AppResult<Appl
 }
 
 /// Stores the form into the row: identity fields encrypted apart, list columns copied.
-pub(crate) fn store_form(st: &AppState, row: &mut ApplicationRow, form: &ApplicationForm) -> AppResult<()> {
+pub(crate) fn store_form(
+    st: &AppState,
+    row: &mut ApplicationRow,
+    form: &ApplicationForm,
+) -> AppResult<()> {
     let mut doc = form.clone();
     row.id_number_enc = doc.personal.id_number.take().map(|v| st.cipher.encrypt(&v));
     row.phone_enc = doc.personal.phone.take().map(|v| st.cipher.encrypt(&v));
@@ -262,18 +266,32 @@ pub async fn save(
     id: ApplicationId,
     body: &serde_json::Value,
 ) -> AppResult<ApplicationView> {
-    load_editable(st.store.db(), actor, id).await?;
-    let mut form = parse_form(body).map_err(AppError::Invalid)?;
+    // Parsed before the write lock is taken; its errors are reported only after the checks of
+    // existence (404) and state (409), which come first.
+    let parsed = parse_form(body);
     let tx = st.store.write().await?;
     let mut row = load_editable(&*tx, actor, id).await?;
+    let mut form = parsed.map_err(AppError::Invalid)?;
     let saved = stored_form(st, &row)?;
     form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid()))
         .map_err(AppError::Invalid)?;
     store_form(st, &mut row, &form)?;
     row.updated_at = now_millis();
     applications::update(&*tx, &row).await?;
-    let unlinked = attachments::unlink_missing_items(&*tx, id, &form.item_ids()).await?;
-    let detail = (unlinked > 0).then(|| format!("unlinked_files={unlinked}"));
+    let removed: Vec<ItemId> = saved
+        .item_ids()
+        .into_iter()
+        .filter(|i| !form.item_ids().contains(i))
+        .collect();
+    let detail = if removed.is_empty() {
+        None
+    } else {
+        let unlinked = attachments::unlink_missing_items(&*tx, id, &form.item_ids()).await?;
+        Some(format!(
+            "removed_items={} unlinked_files={unlinked}",
+            removed.len()
+        ))
+    };
     audit::by(&*tx, actor, "application.save", "application", id, detail).await?;
     tx.commit().await?;
     view(st.store.db(), actor, &row, form).await

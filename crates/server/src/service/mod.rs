@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod batches;
 pub mod library;
+pub mod notifications;
 pub mod notify;
 pub mod review;
 pub mod rubrics;

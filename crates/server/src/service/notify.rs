@@ -30,7 +30,15 @@ pub async fn notify(
     detail: Option<String>,
 ) -> AppResult<()> {
     let now = now_millis();
-    let n = Notification { id: new_uuid(), account_id: account, kind: kind.to_string(), application_id: application, detail: detail.clone(), created_at: now, read_at: None };
+    let n = Notification {
+        id: new_uuid(),
+        account_id: account,
+        kind: kind.to_string(),
+        application_id: application,
+        detail: detail.clone(),
+        created_at: now,
+        read_at: None,
+    };
     notifications::insert(c, &n).await?;
     if st.config.smtp.is_some() {
         enqueue_email(c, email, kind, detail.as_deref(), now).await?;
@@ -39,7 +47,13 @@ pub async fn notify(
 }
 
 /// Queues the email for a notification (Chinese first, English below).
-pub async fn enqueue_email(c: &impl ConnectionTrait, to: &str, kind: &str, detail: Option<&str>, now: i64) -> AppResult<()> {
+pub async fn enqueue_email(
+    c: &impl ConnectionTrait,
+    to: &str,
+    kind: &str,
+    detail: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
     let params = [("detail", detail.unwrap_or("").to_string())];
     let text = |lang: Lang, part: &str| i18n::t(lang, &format!("notify.{kind}.{part}"), &params);
     let job = EmailJob {

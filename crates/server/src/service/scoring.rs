@@ -247,6 +247,7 @@ pub async fn save_scores(
         updated_at: now_millis(),
     };
     store_scoring::upsert_score(&*tx, &score).await?;
+    refresh_panel(&*tx, app, row.batch_id, &rubric).await?;
     audit::by(
         &*tx,
         actor,
@@ -442,7 +443,8 @@ async fn notify_ratings(
         let stars: HashMap<UserId, u8> = rated.iter().map(|r| (r.designer_id, r.stars)).collect();
         for (id, email) in accounts::emails_of(c, &ids).await? {
             let detail = stars.get(&id).map(ToString::to_string);
-            super::notify::enqueue_email(c, &email, "rating.published", detail.as_deref(), now).await?;
+            super::notify::enqueue_email(c, &email, "rating.published", detail.as_deref(), now)
+                .await?;
         }
     }
     Ok(())
@@ -455,7 +457,11 @@ pub async fn refresh_panel(
     batch: BatchId,
     rubric: &talentlib_domain::rubric::RubricDef,
 ) -> AppResult<()> {
-    let sheets: Vec<ScoreSheet> = store_scoring::scores_of(c, app).await?.into_iter().map(|s| s.sheet).collect();
+    let sheets: Vec<ScoreSheet> = store_scoring::scores_of(c, app)
+        .await?
+        .into_iter()
+        .map(|s| s.sheet)
+        .collect();
     if let Some(row) = panel_row(app, batch, &sheets, rubric, now_millis()) {
         talentlib_store::panels::upsert(c, &row).await?;
     }
@@ -472,7 +478,10 @@ pub fn panel_row(
 ) -> Option<talentlib_store::panels::PanelRow> {
     let agg = aggregate(sheets)?;
     let totals: Vec<i64> = sheets.iter().map(ScoreSheet::total).collect();
-    let max_total: i64 = talentlib_domain::rubric::CATEGORY_KEYS.iter().map(|k| rubric.cap(k).to_hundredths()).sum();
+    let max_total: i64 = talentlib_domain::rubric::CATEGORY_KEYS
+        .iter()
+        .map(|k| rubric.cap(k).to_hundredths())
+        .sum();
     let spread = talentlib_domain::scoring::spread(&totals, max_total)?;
     Some(talentlib_store::panels::PanelRow {
         application_id: app,
@@ -490,20 +499,34 @@ pub fn panel_row(
 }
 
 /// The panel of one application with every expert's sheet (reviewers and admins).
-pub async fn panel(st: &AppState, actor: &Actor, app: ApplicationId) -> AppResult<(Option<talentlib_store::panels::PanelRow>, Vec<ScoreRow>)> {
+pub async fn panel(
+    st: &AppState,
+    actor: &Actor,
+    app: ApplicationId,
+) -> AppResult<(Option<talentlib_store::panels::PanelRow>, Vec<ScoreRow>)> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
     load_visible(db, actor, app).await?;
-    Ok((talentlib_store::panels::of_application(db, app).await?, store_scoring::scores_of(db, app).await?))
+    Ok((
+        talentlib_store::panels::of_application(db, app).await?,
+        store_scoring::scores_of(db, app).await?,
+    ))
 }
 
 /// Scoring progress per expert in a batch: (expert id, name, assigned, scored).
-pub async fn progress_by_expert(st: &AppState, actor: &Actor, batch: BatchId) -> AppResult<Vec<(UserId, String, u64, u64)>> {
+pub async fn progress_by_expert(
+    st: &AppState,
+    actor: &Actor,
+    batch: BatchId,
+) -> AppResult<Vec<(UserId, String, u64, u64)>> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
     let assignments = store_scoring::assignments_of_batch(db, batch).await?;
-    let scored: HashSet<(ApplicationId, UserId)> =
-        store_scoring::scores_of_batch(db, batch).await?.iter().map(|s| (s.application_id, s.expert_id)).collect();
+    let scored: HashSet<(ApplicationId, UserId)> = store_scoring::scores_of_batch(db, batch)
+        .await?
+        .iter()
+        .map(|s| (s.application_id, s.expert_id))
+        .collect();
     let mut per: BTreeMap<UserId, (u64, u64)> = BTreeMap::new();
     for a in assignments {
         let e = per.entry(a.expert_id).or_default();
@@ -512,8 +535,15 @@ pub async fn progress_by_expert(st: &AppState, actor: &Actor, batch: BatchId) ->
             e.1 += 1;
         }
     }
-    let names: HashMap<UserId, String> = accounts::with_role(db, Role::Expert).await?.into_iter().map(|a| (a.id, a.name)).collect();
-    Ok(per.into_iter().map(|(id, (n, s))| (id, names.get(&id).cloned().unwrap_or_default(), n, s)).collect())
+    let names: HashMap<UserId, String> = accounts::with_role(db, Role::Expert)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    Ok(per
+        .into_iter()
+        .map(|(id, (n, s))| (id, names.get(&id).cloned().unwrap_or_default(), n, s))
+        .collect())
 }
 
 /// One page of a scored batch's applications with their panel figures.

@@ -3,8 +3,12 @@
 
 pub mod admin;
 pub mod designer;
+pub mod expert;
+pub mod library;
 pub mod page;
 pub mod public;
+pub mod review;
+pub mod rubric;
 pub mod staff;
 pub mod templates;
 
@@ -20,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .merge(designer::router())
         .merge(staff::router())
         .merge(admin::router())
+        .merge(review::router())
+        .merge(expert::router())
+        .merge(library::router())
+        .merge(rubric::router())
         .route(
             "/assets/app.css",
             get(|| async {
@@ -37,6 +45,10 @@ pub fn router() -> Router<AppState> {
                     include_str!("../../assets/app.js"),
                 )
             }),
+        )
+        .route(
+            "/assets/scoring.js",
+            get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../assets/scoring.js")) }),
         )
         .fallback(not_found)
 }

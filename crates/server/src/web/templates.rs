@@ -23,6 +23,10 @@ fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)
         .chain(super::designer::TEMPLATES)
         .chain(super::staff::TEMPLATES)
         .chain(super::admin::TEMPLATES)
+        .chain(super::review::TEMPLATES)
+        .chain(super::expert::TEMPLATES)
+        .chain(super::library::TEMPLATES)
+        .chain(super::rubric::TEMPLATES)
 }
 
 fn translate(state: &State, key: String, kwargs: Kwargs) -> Result<String, minijinja::Error> {

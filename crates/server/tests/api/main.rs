@@ -10,4 +10,5 @@ mod attachments;
 mod batches;
 mod hostile;
 mod reference;
+mod scoring;
 mod visibility;

@@ -1,0 +1,90 @@
+/* TalentLib: the expert's score sheet (/expert/applications/{id}). Vanilla JS, no inline code
+ * (CSP). The page works without it; this only adds conveniences:
+ *   - the live total: the sum of the category inputs, shown in the form's
+ *     output[data-score-total] (an aria-live region) as they are typed;
+ *   - a warning before leaving the page with scores typed but not saved.
+ * Texts come from data-* attributes rendered from the locale files:
+ *   data-empty  shown when nothing can be summed yet
+ *   data-over   appended when the total is above data-max
+ */
+(function () {
+  'use strict';
+
+  var form = document.querySelector('form[data-score-form]');
+  if (!form) { return; }
+  var output = form.querySelector('[data-score-total]');
+  var inputs = form.querySelectorAll('input[name^="scores."]');
+  if (!output || !inputs.length) { return; }
+
+  /** Full-width digits and points (typed with a Chinese input method) read as ASCII. */
+  function normalise(text) {
+    return String(text || '').trim().replace(/[\uFF10-\uFF19]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xFF10 + 48);
+    }).replace(/[\uFF0E\u3002]/g, '.');
+  }
+
+  /** A typed score in hundredths, 0 for an empty box, null when it is not a number. */
+  function hundredths(input) {
+    var text = normalise(input.value);
+    if (text === '') {
+      // A number input holding text the browser could not read reports an empty value.
+      return input.validity && input.validity.badInput ? null : 0;
+    }
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) { return null; }
+    var x = parseFloat(text);
+    return isFinite(x) ? Math.round(x * 100) : null;
+  }
+
+  /** Hundredths as a number with 2 decimals, without floating-point noise. */
+  function twoDp(h) {
+    var sign = h < 0 ? '-' : '';
+    var a = Math.abs(h);
+    var cents = a % 100;
+    return sign + Math.floor(a / 100) + '.' + (cents < 10 ? '0' : '') + cents;
+  }
+
+  var max = Math.round(parseFloat(output.getAttribute('data-max')) * 100);
+  var last = output.textContent;
+
+  function update() {
+    var sum = 0;
+    var unreadable = false;
+    var any = false;
+    for (var i = 0; i < inputs.length; i++) {
+      var h = hundredths(inputs[i]);
+      if (h === null) { unreadable = true; continue; }
+      if (normalise(inputs[i].value) !== '') { any = true; }
+      sum += h;
+    }
+    var text;
+    if (!any && !unreadable) {
+      text = twoDp(0);
+    } else if (unreadable && !any) {
+      text = output.getAttribute('data-empty') || '';
+    } else {
+      text = twoDp(sum);
+      if (isFinite(max) && sum > max) { text += output.getAttribute('data-over') || ''; }
+    }
+    // Only a change is written, so the live region announces nothing needlessly.
+    if (text !== last) {
+      output.textContent = text;
+      last = text;
+    }
+  }
+
+  var dirty = false;
+  form.addEventListener('input', function (event) {
+    if (event.target && event.target.name && (event.target.name.indexOf('scores.') === 0 || event.target.name === 'comment')) {
+      dirty = true;
+    }
+    update();
+  });
+  form.addEventListener('submit', function () { dirty = false; });
+  window.addEventListener('beforeunload', function (event) {
+    if (!dirty) { return; }
+    event.preventDefault();
+    event.returnValue = '';
+  });
+
+  update();
+}());

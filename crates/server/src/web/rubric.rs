@@ -1,0 +1,404 @@
+//! The administrator's rubric pages: the rubric in force, every published version, and
+//! publishing a new one (a JSON file or pasted JSON). Also the small display helpers that the
+//! scoring, rating and library pages share: scores with 2 decimals, dates in UTC+8, star levels
+//! named by the rubric.
+
+use super::page::{redirect_with_flash, PageCtx, PageError};
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::service::rubrics;
+use crate::state::AppState;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use minijinja::{context, Value};
+use serde::Serialize;
+use talentlib_domain::roles::Role;
+use talentlib_domain::rubric::{Rubric, RubricDef};
+use talentlib_domain::RuleError;
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "rubric_parts.html",
+        include_str!("../../templates/rubric_parts.html"),
+    ),
+    (
+        "rubric_admin.html",
+        include_str!("../../templates/rubric_admin.html"),
+    ),
+    (
+        "rubric_version.html",
+        include_str!("../../templates/rubric_version.html"),
+    ),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/rubric", get(get_rubric).post(post_rubric))
+        .route("/admin/rubric/{version}", get(get_version))
+}
+
+// ------------------------------------------------------------------ shared display helpers
+
+/// Hundredths as a number with exactly 2 decimals (`1250` → `12.50`), without float rounding.
+pub(crate) fn two_dp(hundredths: i64) -> String {
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let a = hundredths.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// A rubric figure (a cap, a threshold) with 2 decimals.
+pub(crate) fn figure(x: f64) -> String {
+    two_dp(talentlib_domain::points::Points::from_f64(x).to_hundredths())
+}
+
+/// `YYYY-MM-DD` in China Standard Time (UTC+8).
+pub(crate) fn date_text(millis: i64) -> String {
+    super::staff::common::fmt_minutes(millis)
+        .chars()
+        .take(10)
+        .collect()
+}
+
+/// A name in the page's language.
+pub(crate) fn by_lang(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// The name of a star level (5 … 0, where 0 is the provisional star) as the rubric calls it.
+pub(crate) fn star_name(lang: Lang, rubric: &Rubric, stars: u8) -> String {
+    rubric
+        .stars
+        .iter()
+        .find(|s| s.stars == stars)
+        .map(|s| by_lang(lang, &s.name_zh, &s.name_en))
+        .unwrap_or_else(|| i18n::t(lang, "rating.stars_n", &[("n", stars.to_string())]))
+}
+
+/// A star level for templates: `{n, name, glyphs ("★★★☆☆"), label (for screen readers)}`.
+pub(crate) fn stars_ctx(lang: Lang, rubric: &Rubric, stars: u8) -> Value {
+    let n = usize::from(stars.min(5));
+    let glyphs = format!("{}{}", "★".repeat(n), "☆".repeat(5 - n));
+    let name = star_name(lang, rubric, stars);
+    let label = i18n::t(
+        lang,
+        "rating.stars_label",
+        &[("n", stars.to_string()), ("name", name.clone())],
+    );
+    context! { n => stars, name => name, glyphs => glyphs, label => label }
+}
+
+/// `[stars, name]` pairs from five stars down to the provisional star, for the stars filter.
+pub(crate) fn star_options(lang: Lang, rubric: &Rubric) -> Vec<[String; 2]> {
+    rubric
+        .stars
+        .iter()
+        .map(|s| [s.stars.to_string(), by_lang(lang, &s.name_zh, &s.name_en)])
+        .collect()
+}
+
+/// The sum of the categories' maxima, in hundredths.
+pub(crate) fn max_total(rubric: &Rubric) -> i64 {
+    rubric
+        .categories
+        .iter()
+        .map(|c| talentlib_domain::points::Points::from_f64(c.max).to_hundredths())
+        .sum()
+}
+
+#[derive(Serialize)]
+struct CategoryRow {
+    key: String,
+    name: String,
+    other_name: String,
+    max: String,
+}
+
+#[derive(Serialize)]
+struct StarRow {
+    stars: u8,
+    name: String,
+    glyphs: String,
+    min_total: String,
+    /// The next level's threshold (exclusive upper bound), none for the top level.
+    below: Option<String>,
+}
+
+/// A rubric for the templates: version, categories with their maxima, star thresholds.
+fn rubric_ctx(lang: Lang, def: &RubricDef) -> Value {
+    let view = def.view();
+    let categories: Vec<CategoryRow> = view
+        .categories
+        .iter()
+        .map(|c| CategoryRow {
+            key: c.key.clone(),
+            name: by_lang(lang, &c.name_zh, &c.name_en),
+            other_name: by_lang(lang, &c.name_en, &c.name_zh),
+            max: figure(c.max),
+        })
+        .collect();
+    // `stars` runs from 5 down to 0: the level above a row is the one before it.
+    let stars: Vec<StarRow> = view
+        .stars
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StarRow {
+            stars: s.stars,
+            name: by_lang(lang, &s.name_zh, &s.name_en),
+            glyphs: format!(
+                "{}{}",
+                "★".repeat(usize::from(s.stars.min(5))),
+                "☆".repeat(5 - usize::from(s.stars.min(5)))
+            ),
+            min_total: figure(s.min_total),
+            below: i
+                .checked_sub(1)
+                .and_then(|j| view.stars.get(j))
+                .map(|up| figure(up.min_total)),
+        })
+        .collect();
+    context! {
+        version => view.version.clone(),
+        categories => categories,
+        stars => stars,
+        max_total => two_dp(max_total(&view)),
+        lookback_years => def.lookback_years,
+        reference_wage => def.compensation.reference_wage_cny.map(|w| format!("{w:.0}")),
+    }
+}
+
+// ------------------------------------------------------------------ GET /admin/rubric
+
+#[derive(Serialize)]
+struct VersionRow {
+    version: String,
+    href: String,
+    published: Option<String>,
+    current: bool,
+}
+
+fn require_admin(page: &PageCtx) -> Result<crate::service::Actor, PageError> {
+    let actor = page.actor()?;
+    actor
+        .user
+        .require_any(&[Role::Admin])
+        .map_err(|e| page.error(e))?;
+    Ok(actor)
+}
+
+/// Percent-encodes a version for a path segment.
+fn version_href(version: &str) -> String {
+    format!(
+        "/admin/rubric/{}",
+        super::staff::common::encode(version)
+    )
+}
+
+/// What the upload form shows again after a failed attempt.
+#[derive(Default)]
+struct Attempt {
+    json: String,
+    /// One message for the whole upload (malformed JSON, nothing sent, version taken).
+    message: Option<String>,
+    /// Every problem of a well-formed but invalid rubric: `{path, message}`.
+    problems: Vec<Value>,
+}
+
+async fn render(
+    st: &AppState,
+    page: &PageCtx,
+    status: StatusCode,
+    attempt: Attempt,
+) -> Result<Response, PageError> {
+    let current = rubrics::current(st.store.db())
+        .await
+        .map_err(|e| page.error(e))?;
+    let versions: Vec<VersionRow> = rubrics::list(st)
+        .await
+        .map_err(|e| page.error(e))?
+        .into_iter()
+        .map(|(version, created_at)| VersionRow {
+            href: version_href(&version),
+            current: version == current.version,
+            published: (created_at > 0).then(|| date_text(created_at)),
+            version,
+        })
+        .collect();
+    let ctx = context! {
+        rubric => rubric_ctx(page.lang, &current),
+        current_href => version_href(&current.version),
+        versions => versions,
+        json => attempt.json,
+        message => attempt.message,
+        problems => attempt.problems,
+    };
+    Ok(page.render_status(st, status, "rubric_admin.html", ctx))
+}
+
+async fn get_rubric(State(st): State<AppState>, page: PageCtx) -> Result<Response, PageError> {
+    require_admin(&page)?;
+    render(&st, &page, StatusCode::OK, Attempt::default()).await
+}
+
+/// Larger than any sensible rubric; the request body limit applies before this anyway.
+const MAX_RUBRIC_BYTES: usize = 1024 * 1024;
+
+async fn post_rubric(
+    State(st): State<AppState>,
+    page: PageCtx,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let actor = require_admin(&page)?;
+    let mut multipart =
+        multipart.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
+    let malformed = |e: axum::extract::multipart::MultipartError| {
+        page.error(AppError::Malformed(e.body_text()))
+    };
+    let mut csrf = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    let mut text = String::new();
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        match field.name() {
+            Some("csrf_token") => csrf = field.text().await.map_err(malformed)?,
+            Some("file") => {
+                let bytes = field.bytes().await.map_err(malformed)?;
+                if !bytes.is_empty() {
+                    file = Some(bytes.to_vec());
+                }
+            }
+            Some("json") => text = field.text().await.map_err(malformed)?,
+            _ => {}
+        }
+    }
+    page.check_csrf(&csrf)?;
+
+    // A chosen file wins over the text box; its text is shown in the box if it must be fixed.
+    let source: Vec<u8> = match file {
+        Some(bytes) => {
+            if let Ok(s) = std::str::from_utf8(&bytes) {
+                text = s.to_string();
+            }
+            bytes
+        }
+        None => text.clone().into_bytes(),
+    };
+    let keep = if text.len() <= MAX_RUBRIC_BYTES {
+        text.clone()
+    } else {
+        String::new()
+    };
+    if source.iter().all(u8::is_ascii_whitespace) {
+        let attempt = Attempt::message(keep, page.t("rubric.upload.nothing"));
+        return render(&st, &page, StatusCode::UNPROCESSABLE_ENTITY, attempt).await;
+    }
+    if source.len() > MAX_RUBRIC_BYTES {
+        let attempt = Attempt::message(keep, page.t("rubric.upload.too_large"));
+        return render(&st, &page, StatusCode::PAYLOAD_TOO_LARGE, attempt).await;
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&source) {
+        Ok(v) => v,
+        Err(e) => {
+            let message = i18n::t(
+                page.lang,
+                "rubric.upload.malformed",
+                &[("line", e.line().to_string()), ("column", e.column().to_string())],
+            );
+            let attempt = Attempt::message(keep, message);
+            return render(&st, &page, StatusCode::BAD_REQUEST, attempt).await;
+        }
+    };
+    match rubrics::publish(&st, &actor, &value).await {
+        Ok(_) => Ok(redirect_with_flash(
+            "/admin/rubric",
+            Some("flash.rubric.published"),
+        )),
+        Err(AppError::Invalid(errors)) => {
+            let problems = errors
+                .iter()
+                .map(|e| {
+                    context! {
+                        path => if e.path.is_empty() { page.t("rubric.upload.whole_file") } else { e.path.clone() },
+                        message => i18n::problem(page.lang, &e.problem),
+                    }
+                })
+                .collect();
+            let attempt = Attempt {
+                json: keep,
+                message: None,
+                problems,
+            };
+            render(&st, &page, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
+        }
+        Err(e @ AppError::Rule(RuleError::RubricVersionTaken)) => {
+            let attempt = Attempt::message(keep, e.message(page.lang));
+            render(&st, &page, StatusCode::CONFLICT, attempt).await
+        }
+        Err(e) => Err(page.error(e)),
+    }
+}
+
+impl Attempt {
+    fn message(json: String, message: String) -> Attempt {
+        Attempt {
+            json,
+            message: Some(message),
+            problems: Vec::new(),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ GET /admin/rubric/{version}
+
+async fn get_version(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(version): Path<String>,
+) -> Result<Response, PageError> {
+    require_admin(&page)?;
+    let def = rubrics::version(&st, &version)
+        .await
+        .map_err(|e| page.error(e))?;
+    let current = rubrics::current(st.store.db())
+        .await
+        .map_err(|e| page.error(e))?;
+    let source = serde_json::to_string_pretty(&def.source).unwrap_or_default();
+    let ctx = context! {
+        rubric => rubric_ctx(page.lang, &def),
+        is_current => def.version == current.version,
+        source => source,
+    };
+    Ok(page.render(&st, "rubric_version.html", ctx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_decimals_without_float_noise() {
+        assert_eq!(two_dp(0), "0.00");
+        assert_eq!(two_dp(1250), "12.50");
+        assert_eq!(two_dp(5), "0.05");
+        assert_eq!(two_dp(-105), "-1.05");
+        assert_eq!(figure(0.1 + 0.2), "0.30");
+        assert_eq!(figure(15.0), "15.00");
+    }
+
+    #[test]
+    fn star_levels_are_named_by_the_rubric() {
+        let view = RubricDef::default_rubric().view();
+        let three = stars_ctx(Lang::Zh, &view, 3);
+        assert_eq!(
+            three.get_attr("glyphs").ok().map(|v| v.to_string()),
+            Some("★★★☆☆".to_string())
+        );
+        assert_eq!(star_options(Lang::Zh, &view).len(), 6);
+        assert_eq!(max_total(&view), 10_000);
+    }
+}
