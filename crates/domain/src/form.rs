@@ -380,6 +380,17 @@ impl ApplicationForm {
 /// Parses the request body of `PUT /api/v1/applications/{id}`. Fields not in the form are ignored,
 /// so a client may send back what `GET` gave it. Every shape problem is reported at once.
 pub fn parse_form(body: &Value) -> Result<ApplicationForm, Vec<FieldError>> {
+    let (form, errors) = parse_form_partial(body);
+    if errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like `parse_form`, but also returns what could be read despite the problems, so further
+/// checks (item ids) can report their problems in the same answer.
+pub fn parse_form_partial(body: &Value) -> (ApplicationForm, Vec<FieldError>) {
     let mut r = Reader::default();
     let form = match body.as_object() {
         Some(root) => read_form(&mut r, root),
@@ -388,11 +399,7 @@ pub fn parse_form(body: &Value) -> Result<ApplicationForm, Vec<FieldError>> {
             ApplicationForm::default()
         }
     };
-    if r.errors.is_empty() {
-        Ok(form)
-    } else {
-        Err(r.errors)
-    }
+    (form, r.errors)
 }
 
 fn read_form(r: &mut Reader, root: &Map<String, Value>) -> ApplicationForm {

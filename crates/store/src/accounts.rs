@@ -303,30 +303,42 @@ pub async fn failures_since(c: &impl ConnectionTrait, key: &str, since: Millis) 
     Ok(row.map_or(0, |r| r.failures))
 }
 
-/// Counts one failure: a window older than `since` restarts at `now` with one failure.
-pub async fn record_failure(
-    c: &impl ConnectionTrait,
-    key: &str,
-    now: Millis,
-    since: Millis,
-) -> Result<()> {
-    let current = throttle::Entity::find_by_id(key.to_string()).one(c).await?;
-    let (window_start, failures) = match current {
-        Some(r) if r.window_start >= since => (r.window_start, r.failures.saturating_add(1)),
-        _ => (now, 1),
-    };
+/// Counts one attempt under `key` in one atomic statement and returns the count in the window:
+/// a window older than `since` restarts at `now`. Concurrent attempts each see their own count,
+/// so parallel guesses cannot all slip under the limit.
+pub async fn bump(c: &impl ConnectionTrait, key: &str, now: Millis, since: Millis) -> Result<i32> {
+    use sea_orm::sea_query::CaseStatement;
+    let in_window = Expr::col((throttle::Entity, throttle::Column::WindowStart)).gte(since);
+    let failures = CaseStatement::new()
+        .case(in_window.clone(), Expr::col((throttle::Entity, throttle::Column::Failures)).add(1))
+        .finally(Expr::val(1));
+    let window = CaseStatement::new()
+        .case(in_window, Expr::col((throttle::Entity, throttle::Column::WindowStart)))
+        .finally(Expr::val(now));
     throttle::Entity::insert(throttle::ActiveModel {
         throttle_key: Set(key.to_string()),
-        window_start: Set(window_start),
-        failures: Set(failures),
+        window_start: Set(now),
+        failures: Set(1),
     })
     .on_conflict(
         OnConflict::column(throttle::Column::ThrottleKey)
-            .update_columns([throttle::Column::WindowStart, throttle::Column::Failures])
+            .value(throttle::Column::Failures, failures)
+            .value(throttle::Column::WindowStart, window)
             .to_owned(),
     )
     .exec_without_returning(c)
     .await?;
+    failures_since(c, key, since).await
+}
+
+/// Gives back one attempt (a sign-in that succeeded was not a failure).
+pub async fn unbump(c: &impl ConnectionTrait, key: &str) -> Result<()> {
+    throttle::Entity::update_many()
+        .col_expr(throttle::Column::Failures, Expr::col(throttle::Column::Failures).sub(1))
+        .filter(throttle::Column::ThrottleKey.eq(key))
+        .filter(throttle::Column::Failures.gt(0))
+        .exec(c)
+        .await?;
     Ok(())
 }
 

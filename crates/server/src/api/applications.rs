@@ -38,8 +38,11 @@ pub fn router() -> Router<AppState> {
 pub async fn post_applications(
     State(st): State<AppState>,
     DesignerActor(actor): DesignerActor,
-    JsonValue(_): JsonValue,
+    JsonValue(body): JsonValue,
 ) -> AppResult<(StatusCode, Json<ApplicationJson>)> {
+    if !body.is_object() {
+        return Err(AppError::invalid("", Problem::WrongType { expected: "object" }));
+    }
     let view = applications::create(&st, &actor).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }

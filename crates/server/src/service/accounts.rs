@@ -166,37 +166,26 @@ pub async fn sign_in(
     let since = now - i64::from(t.window_minutes) * 60_000;
     let account_key = format!("account:{email}");
     let address_key = format!("address:{ip}");
-    let db = st.store.db();
-    if accounts::failures_since(db, &account_key, since).await? >= t.account_failures as i32
-        || accounts::failures_since(db, &address_key, since).await? >= t.address_failures as i32
-    {
+    // Each attempt takes its slot before the password is checked (atomically), so parallel
+    // guesses cannot all pass the limit; a success gives the slots back.
+    let tx = st.store.write().await?;
+    let by_account = accounts::bump(&*tx, &account_key, now, since).await?;
+    let by_address = accounts::bump(&*tx, &address_key, now, since).await?;
+    tx.commit().await?;
+    if by_account > t.account_failures as i32 || by_address > t.address_failures as i32 {
         return Err(AppError::TooManyRequests);
     }
-    let account = accounts::by_email(db, &email).await?;
-    let ok = verify_password(
-        password.to_string(),
-        account.as_ref().map(|a| a.password_hash.clone()),
-    )
-    .await?;
+    let account = accounts::by_email(st.store.db(), &email).await?;
+    let ok = verify_password(password.to_string(), account.as_ref().map(|a| a.password_hash.clone())).await?;
     let tx = st.store.write().await?;
     let Some(account) = account.filter(|_| ok) else {
-        accounts::record_failure(&*tx, &account_key, now, since).await?;
-        accounts::record_failure(&*tx, &address_key, now, since).await?;
         // The email is not logged: it may be a password typed in the wrong box.
-        audit::record(
-            &*tx,
-            None,
-            Some(ip),
-            "auth.sign_in_failed",
-            "account",
-            None,
-            None,
-        )
-        .await?;
+        audit::record(&*tx, None, Some(ip), "auth.sign_in_failed", "account", None, None).await?;
         tx.commit().await?;
         return Err(AppError::BadCredentials);
     };
     accounts::clear_failures(&*tx, &account_key).await?;
+    accounts::unbump(&*tx, &address_key).await?;
     let token = auth::new_secret();
     let hours = match kind {
         SessionKind::Web => st.config.session_hours,

@@ -268,13 +268,16 @@ pub async fn save(
 ) -> AppResult<ApplicationView> {
     // Parsed before the write lock is taken; its errors are reported only after the checks of
     // existence (404) and state (409), which come first.
-    let parsed = parse_form(body);
+    let (mut form, mut problems) = talentlib_domain::form::parse_form_partial(body);
     let tx = st.store.write().await?;
     let mut row = load_editable(&*tx, actor, id).await?;
-    let mut form = parsed.map_err(AppError::Invalid)?;
     let saved = stored_form(st, &row)?;
-    form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid()))
-        .map_err(AppError::Invalid)?;
+    if let Err(id_problems) = form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid())) {
+        problems.extend(id_problems);
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
     store_form(st, &mut row, &form)?;
     row.updated_at = now_millis();
     applications::update(&*tx, &row).await?;

@@ -70,7 +70,16 @@ pub async fn decide(
     if let Some(designer) = talentlib_store::accounts::by_id(&*tx, row.designer_id).await? {
         let kind = format!("decision.{}", input.decision.as_str());
         let comment = row.review_comment.clone();
-        super::notify::notify(st, &*tx, designer.id, &designer.email, &kind, Some(id), comment).await?;
+        super::notify::notify(
+            st,
+            &*tx,
+            designer.id,
+            &designer.email,
+            &kind,
+            Some(id),
+            comment,
+        )
+        .await?;
     }
     tx.commit().await?;
     super::applications::get(st, actor, id).await

@@ -48,15 +48,27 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/assets/scoring.js",
-            get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../assets/scoring.js")) }),
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/scoring.js"),
+                )
+            }),
         )
         .fallback(not_found)
 }
 
+/// Unknown paths: the API's JSON error under `/api/` (including `/api/v1/` itself, which the
+/// nested API router does not see), the HTML error page elsewhere.
 async fn not_found(
     axum::extract::Extension(lang): axum::extract::Extension<crate::i18n::Lang>,
-) -> impl IntoResponse {
-    page::PageError(crate::error::AppError::NotFound, lang)
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        crate::error::AppError::NotFound.into_response()
+    } else {
+        page::PageError(crate::error::AppError::NotFound, lang).into_response()
+    }
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
