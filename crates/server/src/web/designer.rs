@@ -1,10 +1,329 @@
-//! Pages for the designer journey (being written).
+//! Pages for the designer journey: "my application" (the list, starting one), the application
+//! form (save, submit, add and remove items, also without JavaScript) and the read-only record
+//! that everyone allowed to see an application can read and print. Handlers call the same
+//! service functions as the JSON API; the form body is converted to the API's JSON shape.
 
+mod context;
+mod form_body;
+mod spec;
+
+use super::page::{redirect_with_flash, PageCtx, PageError};
+use crate::error::AppError;
+use crate::service::applications::{self, ApplicationView};
+use crate::service::{batches, Actor};
 use crate::state::AppState;
-use axum::Router;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use form_body::Action;
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use talentlib_domain::ids::{ApplicationId, BatchId};
+use talentlib_domain::roles::Role;
+use talentlib_domain::{FieldError, RuleError};
 
-pub const TEMPLATES: &[(&str, &str)] = &[];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "designer_mine.html",
+        include_str!("../../templates/designer_mine.html"),
+    ),
+    (
+        "designer_form.html",
+        include_str!("../../templates/designer_form.html"),
+    ),
+    (
+        "designer_edit.html",
+        include_str!("../../templates/designer_edit.html"),
+    ),
+    (
+        "application_view.html",
+        include_str!("../../templates/application_view.html"),
+    ),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/me/application", get(get_mine))
+        .route("/me/application/new", post(post_new))
+        .route("/applications/{id}", get(get_application))
+        .route("/applications/{id}/edit", get(get_edit).post(post_edit))
+}
+
+fn edit_url(id: ApplicationId) -> String {
+    format!("/applications/{id}/edit")
+}
+
+fn view_url(id: ApplicationId) -> String {
+    format!("/applications/{id}")
+}
+
+/// An id in a URL that is not one of ours is simply a page that does not exist.
+fn parse_id(page: &PageCtx, raw: &str) -> Result<ApplicationId, PageError> {
+    raw.parse().map_err(|_| page.error(AppError::NotFound))
+}
+
+/// A batch's name for display; the batch is known to exist (the application belongs to it).
+async fn batch_name(st: &AppState, id: BatchId) -> Option<String> {
+    talentlib_store::batches::get(st.store.db(), id)
+        .await
+        .ok()
+        .flatten()
+        .map(|b| b.name)
+}
+
+// ---------------------------------------------------------------- my application
+
+async fn get_mine(State(st): State<AppState>, page: PageCtx) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    render_mine(&st, &page, &actor, StatusCode::OK, None).await
+}
+
+/// The list page; `problem` explains why starting an application did not work (409).
+async fn render_mine(
+    st: &AppState,
+    page: &PageCtx,
+    actor: &Actor,
+    status: StatusCode,
+    problem: Option<String>,
+) -> Result<Response, PageError> {
+    let rows = applications::mine(st, actor)
+        .await
+        .map_err(|e| page.error(e))?;
+    let open = batches::open_batch(st).await.map_err(|e| page.error(e))?;
+    let mut names: HashMap<BatchId, Option<String>> = HashMap::new();
+    // Newest first, as the service lists them.
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let batch = match names.get(&row.batch_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = batch_name(st, row.batch_id).await;
+                names.insert(row.batch_id, name.clone());
+                name
+            }
+        };
+        items.push(json!({
+            "id": row.id.to_string(),
+            "status": row.status.as_str(),
+            "batch_name": batch,
+            "updated_at": context::local_time(row.updated_at),
+            "submitted_at": row.submitted_at.map(context::local_time),
+            "review_comment": row.review_comment,
+            "can_edit": row.status.is_editable(),
+        }));
+    }
+    let applied = open
+        .as_ref()
+        .is_some_and(|b| rows.iter().any(|r| r.batch_id == b.id));
+    // Whether to offer the button; the service decides whether starting is allowed.
+    let can_start = open.is_some() && !applied && actor.user.has(Role::Designer);
+    let ctx = context! {
+        applications => items,
+        open_batch => open.map(|b| b.name),
+        can_start,
+        problem,
+    };
+    Ok(page.render_status(st, status, "designer_mine.html", ctx))
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn post_new(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    page.check_csrf(&f.csrf_token)?;
+    match applications::create(&st, &actor).await {
+        Ok(view) => Ok(redirect_with_flash(
+            &edit_url(view.id),
+            Some("flash.application_started"),
+        )),
+        Err(e @ AppError::Rule(RuleError::NoOpenBatch | RuleError::AlreadyApplied)) => {
+            let message = e.message(page.lang);
+            render_mine(&st, &page, &actor, e.status(), Some(message)).await
+        }
+        Err(e) => Err(page.error(e)),
+    }
+}
+
+// ---------------------------------------------------------------- the form
+
+#[derive(Deserialize)]
+struct EditQuery {
+    /// Set after the no-JavaScript "add" button: show one more empty item in this section.
+    add: Option<String>,
+}
+
+async fn get_edit(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    query: Result<Query<EditQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let id = parse_id(&page, &id)?;
+    let view = applications::get(&st, &actor, id)
+        .await
+        .map_err(|e| page.error(e))?;
+    if !view.can_edit {
+        return Ok(Redirect::to(&view_url(id)).into_response());
+    }
+    let mut values = form_values(&view);
+    if let Some(section) = query.ok().and_then(|Query(q)| q.add) {
+        push_empty_item(&mut values, &section);
+    }
+    Ok(render_edit(&st, &page, &view, values, &[], None, StatusCode::OK).await)
+}
+
+/// The saved form in the API's JSON shape, as the templates read it.
+fn form_values(view: &ApplicationView) -> Value {
+    serde_json::to_value(&view.form).unwrap_or_else(|_| json!({}))
+}
+
+fn push_empty_item(values: &mut Value, section: &str) {
+    if let Some(s) = spec::list_section(section) {
+        if let Some(items) = values.get_mut(s.key).and_then(Value::as_array_mut) {
+            items.push(json!({}));
+        } else if let Some(root) = values.as_object_mut() {
+            root.insert(s.key.to_string(), json!([{}]));
+        }
+    }
+}
+
+async fn render_edit(
+    st: &AppState,
+    page: &PageCtx,
+    view: &ApplicationView,
+    values: Value,
+    errors: &[FieldError],
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let (errors, errors_list) = context::errors(page.lang, errors);
+    let ctx = context! {
+        app => context::summary(view, batch_name(st, view.batch_id).await),
+        values,
+        form => context::form_spec(page.lang),
+        opts => context::options(page.lang),
+        files => context::files_by_item(&view.attachments),
+        errors,
+        errors_list,
+        notice,
+        upload_url => format!("/api/v1/applications/{}/attachments", view.id),
+    };
+    page.render_status(st, status, "designer_edit.html", ctx)
+}
+
+async fn post_edit(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let Form(pairs) = form.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
+    page.check_csrf(form_body::first(&pairs, "csrf_token"))?;
+    let id = parse_id(&page, &id)?;
+    let action = Action::parse(form_body::first(&pairs, "action"));
+    let skip = match action {
+        Action::Remove(section, index) => Some((section, index)),
+        _ => None,
+    };
+    let body = form_body::to_json(&pairs, skip);
+    match applications::save(&st, &actor, id, &body).await {
+        Ok(saved) => after_save(&st, &page, &actor, saved, action).await,
+        Err(AppError::Invalid(errors)) => {
+            // Nothing typed is lost: the form comes back as typed, each problem beside its field.
+            let view = applications::get(&st, &actor, id)
+                .await
+                .map_err(|e| page.error(e))?;
+            let mut values = body;
+            if let Action::Add(section) = action {
+                push_empty_item(&mut values, section);
+            }
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(render_edit(&st, &page, &view, values, &errors, None, status).await)
+        }
+        Err(e) => Err(page.error(e)),
+    }
+}
+
+/// The form was saved: now do what the pressed button asked.
+async fn after_save(
+    st: &AppState,
+    page: &PageCtx,
+    actor: &Actor,
+    saved: ApplicationView,
+    action: Action,
+) -> Result<Response, PageError> {
+    let id = saved.id;
+    match action {
+        Action::Save => Ok(redirect_with_flash(&edit_url(id), Some("flash.saved"))),
+        Action::Add(section) => {
+            let next = form_values(&saved)
+                .get(section)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let to = format!("{}?add={section}#{section}-{next}-item", edit_url(id));
+            Ok(redirect_with_flash(&to, Some("flash.saved")))
+        }
+        Action::Remove(section, _) => {
+            let to = format!("{}#{section}", edit_url(id));
+            Ok(redirect_with_flash(&to, Some("flash.item_removed")))
+        }
+        Action::Submit => match applications::submit(st, actor, id).await {
+            Ok(_) => Ok(redirect_with_flash(&view_url(id), Some("flash.submitted"))),
+            Err(AppError::Invalid(errors)) => {
+                // Saved, so the form comes back as stored (with the new items' ids).
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                let values = form_values(&saved);
+                Ok(render_edit(st, page, &saved, values, &errors, None, status).await)
+            }
+            Err(e @ AppError::Rule(_)) => {
+                let notice = Some(e.message(page.lang));
+                let values = form_values(&saved);
+                Ok(render_edit(st, page, &saved, values, &[], notice, e.status()).await)
+            }
+            Err(e) => Err(page.error(e)),
+        },
+    }
+}
+
+// ---------------------------------------------------------------- the record
+
+async fn get_application(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let id = parse_id(&page, &id)?;
+    let view = applications::get(&st, &actor, id)
+        .await
+        .map_err(|e| page.error(e))?;
+    let is_owner = view.designer_id == actor.user.id;
+    let ctx = context! {
+        app => context::summary(&view, batch_name(&st, view.batch_id).await),
+        values => form_values(&view),
+        form => context::form_spec(page.lang),
+        labels => context::labels(page.lang),
+        files => context::files_by_item(&view.attachments),
+        timeline => context::timeline(page.lang, &view),
+        identity_masked => view.identity_masked,
+        can_open_evidence => view.can_open_evidence,
+        show_major_flag => view.major_flagged && !is_owner,
+        is_owner,
+    };
+    Ok(page.render(&st, "application_view.html", ctx))
 }
