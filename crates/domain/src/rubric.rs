@@ -339,7 +339,7 @@ impl RubricDef {
                     ));
                 }
                 // Thresholds must rise strictly with the stars.
-                if by_stars.windows(2).any(|w| !(w[1].1 > w[0].1))
+                if by_stars.windows(2).any(|w| w[1].1.partial_cmp(&w[0].1) != Some(std::cmp::Ordering::Greater))
                     || by_stars.iter().any(|(_, m)| !m.is_finite())
                 {
                     errors.push(FieldError::new(
@@ -417,7 +417,7 @@ impl RubricDef {
                     .map(|(_, n)| (*n, Points::from_f64(l.min_score)))
             })
             .collect();
-        t.sort_by(|a, b| b.0.cmp(&a.0));
+        t.sort_by_key(|x| std::cmp::Reverse(x.0));
         t
     }
 
@@ -456,7 +456,7 @@ impl RubricDef {
                             })
                         })
                         .collect();
-                s.sort_by(|a, b| b.stars.cmp(&a.stars));
+                s.sort_by_key(|x| std::cmp::Reverse(x.stars));
                 s
             },
         }
@@ -728,7 +728,7 @@ impl RubricDef {
                 )
             })
             .collect();
-        honors.sort_by(|a, b| b.0.cmp(&a.0));
+        honors.sort_by_key(|x| std::cmp::Reverse(x.0));
         for (i, (p, id, key)) in honors.into_iter().enumerate() {
             if i == 0 {
                 push(&mut items, id, "honors", p, format!("honors.{key}"));

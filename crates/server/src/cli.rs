@@ -100,7 +100,7 @@ enum UserCommand {
     },
 }
 
-fn load(config: &PathBuf, addr: Option<String>, place: Place) -> Result<Config, String> {
+fn load(config: &std::path::Path, addr: Option<String>, place: Place) -> Result<Config, String> {
     let cli = CliOverrides {
         addr,
         data_dir: place.data,

@@ -62,7 +62,9 @@ fn load(texts: &[&str]) -> Table {
         .iter()
         .flat_map(|text| {
             let parsed: toml::Table = toml::from_str(text).unwrap_or_default();
-            parsed.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            parsed
+                .into_iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
         })
         .collect()
 }
@@ -111,7 +113,6 @@ pub fn problem(lang: Lang, p: &talentlib_domain::Problem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use talentlib_domain::form::Choice;
 
     #[test]
     fn every_locale_file_parses() {

@@ -96,15 +96,15 @@ fn form(rng: &mut SplitMix64, name: &str, email: &str) -> ApplicationForm {
     let awards: Vec<serde_json::Value> = (0..1 + rng.next_u64() % 3)
         .map(|i| {
             json!({"name": award, "tier": pick(rng, &tiers), "rank": pick(rng, &ranks), "year": 2018 + (rng.next_u64() % 8) as i64,
-                   "work_title": format!("作品{i}"), "role": if rng.next_u64() % 3 == 0 { "member" } else { "lead" }})
+                   "work_title": format!("作品{i}"), "role": if rng.next_u64().is_multiple_of(3) { "member" } else { "lead" }})
         })
         .collect();
     let v = json!({
         "personal": {"name": name, "gender": "male", "id_number": id_number(rng), "phone": format!("138{:08}", rng.next_u64() % 100_000_000),
             "email": email, "district_code": district, "connection": "native", "employer": pick(rng, &EMPLOYERS),
             "position": "工业设计师", "work_type": pick(rng, &["services", "research", "management", "related"]),
-            "design_years": (3 + rng.next_u64() % 25) as i64, "public_consent": rng.next_u64() % 4 != 0, "clean_record_declared": true},
-        "education": [{"degree": pick(rng, &Degree::ALL).as_str(), "major_code": major, "institution": "重庆大学", "graduated_on": "2010-07"}],
+            "design_years": (3 + rng.next_u64() % 25) as i64, "public_consent": !rng.next_u64().is_multiple_of(4), "clean_record_declared": true},
+        "education": [{"degree": pick(rng, Degree::ALL).as_str(), "major_code": major, "institution": "重庆大学", "graduated_on": "2010-07"}],
         "titles": [{"name": "工程师（工业设计）", "level": pick(rng, &levels), "issuer": "重庆市人力资源和社会保障局", "awarded_on": "2019-12-01"}],
         "awards": awards,
         "compensation": {"annual_income_cny": (80_000 + rng.next_u64() % 500_000) as i64, "year": 2025},

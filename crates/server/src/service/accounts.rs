@@ -48,27 +48,22 @@ fn check_identity(
     }
 }
 
-async fn insert_account(
-    st: &AppState,
-    email: String,
-    password: String,
-    name: String,
-    roles: Roles,
-    district_code: Option<String>,
-    employer: Option<String>,
-    by: Option<&Actor>,
-    ip: &str,
-) -> AppResult<Account> {
-    let account = Account {
+fn new_account(email: String, name: String, roles: Roles, district_code: Option<String>, employer: Option<String>) -> Account {
+    Account {
         id: UserId::from_uuid(new_uuid()),
         email,
         name,
-        password_hash: hash_password(password).await?,
+        password_hash: String::new(),
         roles,
         district_code,
         employer,
         created_at: now_millis(),
-    };
+    }
+}
+
+/// Stores a checked account (its password hashed here), audited in the same transaction.
+async fn insert_account(st: &AppState, mut account: Account, password: String, by: Option<&Actor>, ip: &str) -> AppResult<Account> {
+    account.password_hash = hash_password(password).await?;
     let tx = st.store.write().await?;
     accounts::insert(&*tx, &account).await?;
     let detail = Some(format!("roles={}", account.roles.to_csv()));
@@ -93,18 +88,8 @@ async fn insert_account(
 pub async fn register(st: &AppState, r: Registration, ip: &str) -> AppResult<Account> {
     let (email, name) =
         check_identity(&r.email, &r.password, &r.name).map_err(AppError::Invalid)?;
-    insert_account(
-        st,
-        email,
-        r.password,
-        name,
-        Roles::new(vec![Role::Designer]),
-        None,
-        None,
-        None,
-        ip,
-    )
-    .await
+    let account = new_account(email, name, Roles::new(vec![Role::Designer]), None, None);
+    insert_account(st, account, r.password, None, ip).await
 }
 
 /// An admin creates a staff account (also used by `talentlib user create`, with no actor).
@@ -144,10 +129,8 @@ pub async fn create_staff(
     let (Some((email, name)), Some(roles), true) = (identity, roles, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    insert_account(
-        st, email, s.password, name, roles, district, employer, by, ip,
-    )
-    .await
+    let account = new_account(email, name, roles, district, employer);
+    insert_account(st, account, s.password, by, ip).await
 }
 
 /// Exchanges credentials for a session (web) or token (API). Failures are counted per account
@@ -176,11 +159,24 @@ pub async fn sign_in(
         return Err(AppError::TooManyRequests);
     }
     let account = accounts::by_email(st.store.db(), &email).await?;
-    let ok = verify_password(password.to_string(), account.as_ref().map(|a| a.password_hash.clone())).await?;
+    let ok = verify_password(
+        password.to_string(),
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await?;
     let tx = st.store.write().await?;
     let Some(account) = account.filter(|_| ok) else {
         // The email is not logged: it may be a password typed in the wrong box.
-        audit::record(&*tx, None, Some(ip), "auth.sign_in_failed", "account", None, None).await?;
+        audit::record(
+            &*tx,
+            None,
+            Some(ip),
+            "auth.sign_in_failed",
+            "account",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         return Err(AppError::BadCredentials);
     };
