@@ -107,7 +107,20 @@ pub fn has(lang: Lang, key: &str) -> bool {
 
 /// The message for a field problem.
 pub fn problem(lang: Lang, p: &talentlib_domain::Problem) -> String {
-    t(lang, &format!("problem.{}", p.code()), &p.params())
+    // The expected type is a word for programs ("integer"); readers get it in their language.
+    let params: Vec<(&str, String)> = p
+        .params()
+        .into_iter()
+        .map(|(name, value)| {
+            let key = format!("expected.{}", value.replace(' ', "_"));
+            if name == "expected" && has(lang, &key) {
+                (name, t(lang, &key, &[]))
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    t(lang, &format!("problem.{}", p.code()), &params)
 }
 
 #[cfg(test)]
@@ -196,6 +209,13 @@ mod tests {
             .filter(|k| !has(Lang::Zh, k) || !has(Lang::En, k))
             .collect();
         assert!(missing.is_empty(), "missing: {missing:?}");
+    }
+
+    #[test]
+    fn expected_types_are_named_in_the_readers_language() {
+        let p = talentlib_domain::Problem::WrongType { expected: "integer" };
+        assert_eq!(problem(Lang::Zh, &p), "格式不正确，应为整数");
+        assert!(problem(Lang::En, &p).ends_with("a whole number"));
     }
 
     #[test]
