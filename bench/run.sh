@@ -87,20 +87,23 @@ install_pkg jq jq
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/talentlib"
 if ((BUILD)); then
   log "cargo build --release -p talentlib"
-  (cd "$ROOT" && cargo build --release -p talentlib)
+  (cd "$ROOT" && cargo build --release -p talentlib) || die "cargo build --release -p talentlib failed (output above)"
 fi
 [[ -x $BIN ]] || die "no binary at $BIN (build it, or drop --no-build)"
 
 mkdir -p "$OUT"
+rm -f "$OUT"/*-wrk.txt "$OUT/summary.md"   # no stale figures from an earlier run
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/talentlib-bench.XXXXXX")
 DATA="$WORK/data"
 SERVER_PID=""
 SAMPLER_PID=""
+WRK_PID=""
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   local rc=$?
   set +e
+  if [[ -n $WRK_PID ]]; then kill "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null; fi
   if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; fi
   if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null
@@ -208,17 +211,26 @@ if ! "$BIN" user create --data "$DATA" "${DB_ARGS[@]}" --email "$REV_EMAIL" --pa
 fi
 REV_TOKEN=$(expect 200 POST /api/v1/auth/token "" "$(jq -nc --arg e "$REV_EMAIL" --arg p "$PASSWORD" '{email:$e,password:$p}')" | jq -r '.token // empty')
 [[ -n $REV_TOKEN ]] || die "POST /api/v1/auth/token for the reviewer gave no token"
-BATCH=$(expect 201 POST /api/v1/batches "$REV_TOKEN" '{"name":"bench"}')
+RSS_AFTER_LOGIN=$(rss_kib "$SERVER_PID" VmRSS)
+RUN_TAG="$(date +%s)$$"     # unique names, so a rerun against the same PostgreSQL database works
+code=$(http POST /api/v1/batches "$REV_TOKEN" '{"name":"bench"}')
+if [[ $code == 409 && -n $DATABASE_URL_ARG ]]; then
+  log "batch name 'bench' taken (an earlier run on this database); using bench-$RUN_TAG"
+  BATCH=$(expect 201 POST /api/v1/batches "$REV_TOKEN" "{\"name\":\"bench-$RUN_TAG\"}")
+else
+  [[ $code == 201 ]] || { log "UNEXPECTED: POST /api/v1/batches answered $code, expected 201. Body:"; cat "$WORK/resp" >&2; echo >&2; exit 1; }
+  BATCH=$(cat "$WORK/resp")
+fi
 BATCH_ID=$(jq -r '.id // empty' <<<"$BATCH")
 [[ -n $BATCH_ID && $(jq -r .status <<<"$BATCH") == open ]] || die "POST /api/v1/batches answered an unexpected body: $BATCH"
 log "batch $BATCH_ID"
 
-RUN_TAG="$(date +%s)$$"     # unique emails, so a rerun against the same PostgreSQL database works
 : >"$WORK/designers.tsv"
-: >"$WORK/designers-ids.tsv"
 # The form as the check compares it: section lengths and a Chinese text that must round-trip.
 FORM_SHAPE='[(.education|length),(.titles|length),(.awards|length),(.articles|length),(.ip_rights|length),(.honors|length),(.compensation!=null),(.projects|length),.personal.name,.projects[0].name]'
 WANT_SHAPE=$(jq -c "$FORM_SHAPE" "$FORM")
+FORM_ONLY='{personal,education,titles,awards,articles,ip_rights,honors,compensation,projects}'
+FORM_IDS="$FORM_ONLY"' | [.. | objects | .id? // empty] | sort'
 log "registering $DESIGNERS designers, one application each, one checked save each"
 for i in $(seq "$DESIGNERS"); do
   email="designer$i.$RUN_TAG@bench.test"
@@ -242,19 +254,17 @@ for i in $(seq "$DESIGNERS"); do
   printf '%s\t%s\t%s\n' "$app_id" "$tok" "$designer_id" >>"$WORK/designers.tsv"
 
   if ((PUT_WITH_IDS)); then
-    body="$WORK/body-$i.json"
-    jq '{personal,education,titles,awards,articles,ip_rights,honors,compensation,projects}' <<<"$saved" >"$body"
-    again=$(expect 200 PUT "/api/v1/applications/$app_id" "$tok" "@$body") || die "re-saving with item ids failed"
-    ids_before=$(jq -c '[.. | objects | .id? // empty] | sort' "$body")
-    ids_after=$(jq -c '{personal,education,titles,awards,articles,ip_rights,honors,compensation,projects} | [.. | objects | .id? // empty] | sort' <<<"$again")
-    [[ $ids_before == "$ids_after" ]] || die "re-saving with item ids changed the ids (API.md: items keep their id)"
-    printf '%s\t%s\t%s\t%s\n' "$app_id" "$tok" "$designer_id" "$body" >>"$WORK/designers-ids.tsv"
+    # Sending the ids back must keep them (API.md: items keep their id across saves).
+    jq "$FORM_ONLY" <<<"$saved" >"$WORK/body-check.json"
+    again=$(expect 200 PUT "/api/v1/applications/$app_id" "$tok" "@$WORK/body-check.json") || die "re-saving with item ids failed"
+    [[ $(jq -c "$FORM_IDS" "$WORK/body-check.json") == "$(jq -c "$FORM_IDS" <<<"$again")" ]] ||
+      die "re-saving with the item ids changed them (API.md: items keep their id across saves)"
   fi
 done
 first_app=$(cut -f1 "$WORK/designers.tsv" | head -n1)
 first_tok=$(cut -f2 "$WORK/designers.tsv" | head -n1)
 read_back=$(expect 200 GET "/api/v1/applications/$first_app" "$first_tok" "") || die "GET of a saved application failed"
-[[ $(jq -c "$FORM_SHAPE" <<<"$read_back") == "$WANT_SHAPE" ]] || die "GET does not return the saved form: $(jq -c "$FORM_SHAPE" <<<"$read_back")"
+[[ "$(jq -c "$FORM_SHAPE" <<<"$read_back")" == "$WANT_SHAPE" ]] || die "GET does not return the saved form: $(jq -c "$FORM_SHAPE" <<<"$read_back")"
 PUT_BYTES=$(wc -c <"$FORM")
 GET_BYTES=$(printf '%s' "$read_back" | wc -c)
 
@@ -276,6 +286,15 @@ sample_rss() { # pid outfile seconds: the highest VmRSS seen, bounded in time
   done
 }
 
+cpu_ticks() { # pid -> utime+stime in clock ticks (fields 14 and 15 of /proc/PID/stat)
+  local stat f
+  stat=$(<"/proc/$1/stat") || return 0
+  stat=${stat##*) }   # drop "pid (comm) ", comm may hold spaces
+  read -r -a f <<<"$stat"
+  echo $((f[11] + f[12]))
+}
+HZ=$(getconf CLK_TCK)
+
 declare -A R=()
 PHASES=()
 run_phase() { # name script tsv [wrk script args...]
@@ -286,8 +305,15 @@ run_phase() { # name script tsv [wrk script args...]
   : >"$WORK/peak-$name"
   sample_rss "$SERVER_PID" "$WORK/peak-$name" $((DURATION + 15)) &
   SAMPLER_PID=$!
+  local cpu0 cpu1
+  cpu0=$(cpu_ticks "$SERVER_PID")
+  # In the background and waited for, so that a TERM to this script is handled at once.
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" \
-    "$BASE" -- "$tsv" "$THREADS" "$@" >"$raw" 2>&1 || rc=$?
+    "$BASE" -- "$tsv" "$THREADS" "$@" >"$raw" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || rc=$?
+  WRK_PID=""
+  cpu1=$(cpu_ticks "$SERVER_PID")
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=""
@@ -298,13 +324,27 @@ run_phase() { # name script tsv [wrk script args...]
     [[ $kv == *=* ]] && R[$name.${kv%%=*}]=${kv#*=}
   done
   R[$name.peak_kib]=$(cat "$WORK/peak-$name")
+  # Server CPU over the phase: cores busy on average, and CPU time per request.
+  R[$name.cpu_cores]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v d="${R[$name.duration_s]}" 'BEGIN { printf "%.2f", t / hz / d }')
+  R[$name.cpu_us_req]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="${R[$name.requests]}" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')
   R[$name.socket_errors]=$((${R[$name.err_connect]} + ${R[$name.err_read]} + ${R[$name.err_write]}))
   PHASES+=("$name")
   kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during phase $name (see bench/out/server.log)"
 }
 
 run_phase put "$BENCH_DIR/put.lua" "$WORK/designers.tsv" "$FORM"
-((PUT_WITH_IDS)) && run_phase put-ids "$BENCH_DIR/put.lua" "$WORK/designers-ids.tsv" "$FORM"
+if ((PUT_WITH_IDS)); then
+  # The put phase replaced every item, so take the current ids from a GET of each application.
+  : >"$WORK/designers-ids.tsv"
+  n=0
+  while IFS=$'\t' read -r app_id tok designer_id; do
+    n=$((n + 1))
+    cur=$(expect 200 GET "/api/v1/applications/$app_id" "$tok" "") || die "GET before the put-ids phase failed"
+    jq "$FORM_ONLY" <<<"$cur" >"$WORK/body-$n.json"
+    printf '%s\t%s\t%s\t%s\n' "$app_id" "$tok" "$designer_id" "$WORK/body-$n.json" >>"$WORK/designers-ids.tsv"
+  done <"$WORK/designers.tsv"
+  run_phase put-ids "$BENCH_DIR/put.lua" "$WORK/designers-ids.tsv" "$FORM"
+fi
 run_phase get "$BENCH_DIR/get.lua" "$WORK/designers.tsv"
 
 RSS_HWM=$(rss_kib "$SERVER_PID" VmHWM)
@@ -329,16 +369,17 @@ SUMMARY="$OUT/summary.md"
   echo "TalentLib benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $rev, $DB_KIND, $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $DESIGNERS designers"
   echo "PUT body $PUT_BYTES bytes (bench/form.json); GET answer $GET_BYTES bytes"
   echo
-  echo "| phase | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | statuses | socket errors | timeouts | peak RSS MiB | target | verdict |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| phase | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | statuses | socket errors | timeouts | server CPU (cores) | server CPU µs/req | peak RSS MiB | target | verdict |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for p in "${PHASES[@]}"; do
-    echo "| $p | ${R[$p.requests]} | ${R[$p.rps]} | ${R[$p.p50_ms]} | ${R[$p.p99_ms]} | ${R[$p.max_ms]} | ${R[$p.non2xx]} | ${R[$p.statuses]} | ${R[$p.socket_errors]} | ${R[$p.err_timeout]} | $(mib "${R[$p.peak_kib]}") | $(verdict "$p") |"
+    echo "| $p | ${R[$p.requests]} | ${R[$p.rps]} | ${R[$p.p50_ms]} | ${R[$p.p99_ms]} | ${R[$p.max_ms]} | ${R[$p.non2xx]} | ${R[$p.statuses]} | ${R[$p.socket_errors]} | ${R[$p.err_timeout]} | ${R[$p.cpu_cores]} | ${R[$p.cpu_us_req]} | $(mib "${R[$p.peak_kib]}") | $(verdict "$p") |"
   done
   idle_ok=$(awk -v k="$RSS_IDLE" 'BEGIN { print (k / 1024 < 64) ? "PASS" : "MISS" }')
   echo
   echo "| memory | MiB | target | verdict |"
   echo "|---|---|---|---|"
   echo "| RSS just after start | $(mib "$RSS_START") | | |"
+  echo "| RSS after the reviewer signed in (1 password check) | $(mib "$RSS_AFTER_LOGIN") | | |"
   echo "| idle RSS after setup, before load | $(mib "$RSS_IDLE") | <64 | $idle_ok |"
   echo "| peak RSS sampled during load | $(mib "$PEAK_ALL") | | |"
   echo "| VmHWM at the end (whole run) | $(mib "$RSS_HWM") | | |"

@@ -14,14 +14,21 @@ struct Scene {
 
 async fn submitted(app: &TestApp, n: usize) -> (User, String, Vec<(User, String, Value)>) {
     let reviewer = app.staff(&["reviewer"], None, None).await;
-    let res = app.post("/batches", &reviewer.token, json!({"name": "评分批次"})).await;
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": "评分批次"}))
+        .await;
     let batch = expect(res, 201).await["id"].as_str().unwrap().to_string();
     let mut out = Vec::new();
     for _ in 0..n {
         let d = app.designer().await;
         let id = app.draft(&d).await;
         let saved = fill_completely(app, &d, &id).await;
-        expect(app.post(&format!("/applications/{id}/submit"), &d.token, json!({})).await, 200).await;
+        expect(
+            app.post(&format!("/applications/{id}/submit"), &d.token, json!({}))
+                .await,
+            200,
+        )
+        .await;
         out.push((d, id, saved));
     }
     (reviewer, batch, out)
@@ -43,13 +50,36 @@ async fn accepted_scene(n: usize) -> Scene {
     let (reviewer, batch, list) = submitted(&app, n).await;
     let mut designers = Vec::new();
     for (d, id, saved) in list {
-        let items: Vec<Value> = item_ids(&saved).into_iter().map(|i| json!({"item_id": i, "verified": true})).collect();
-        let res = app.post(&format!("/applications/{id}/review"), &reviewer.token, json!({"decision": "accept", "comment": "材料齐全", "items": items})).await;
+        let items: Vec<Value> = item_ids(&saved)
+            .into_iter()
+            .map(|i| json!({"item_id": i, "verified": true}))
+            .collect();
+        let res = app
+            .post(
+                &format!("/applications/{id}/review"),
+                &reviewer.token,
+                json!({"decision": "accept", "comment": "材料齐全", "items": items}),
+            )
+            .await;
         assert_eq!(expect(res, 200).await["status"], "accepted");
         designers.push((d, id));
     }
-    expect(app.post(&format!("/batches/{batch}/close"), &reviewer.token, json!({})).await, 200).await;
-    Scene { app, reviewer, batch, designers }
+    expect(
+        app.post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    Scene {
+        app,
+        reviewer,
+        batch,
+        designers,
+    }
 }
 
 fn full_marks() -> Value {
@@ -67,35 +97,94 @@ async fn review_decisions_follow_the_rules_and_the_designer_is_told() {
     let (designer, id, saved) = &list[0];
     let path = format!("/applications/{id}/review");
     // A return needs a comment; an unknown decision and a foreign item are refused, all at once.
-    let res = app.post(&path, &reviewer.token, json!({"decision": "return", "comment": " "})).await;
-    assert_eq!(field_paths(&expect_error(res, 422, "invalid_input").await), ["comment"]);
+    let res = app
+        .post(
+            &path,
+            &reviewer.token,
+            json!({"decision": "return", "comment": " "}),
+        )
+        .await;
+    assert_eq!(
+        field_paths(&expect_error(res, 422, "invalid_input").await),
+        ["comment"]
+    );
     let res = app.post(&path, &reviewer.token, json!({"decision": "maybe", "items": [{"item_id": uuid::Uuid::new_v4().to_string(), "verified": true}]})).await;
     let body = expect_error(res, 422, "invalid_input").await;
     assert_eq!(field_paths(&body), ["decision"]);
     let res = app.post(&path, &reviewer.token, json!({"decision": "accept", "items": [{"item_id": uuid::Uuid::new_v4().to_string(), "verified": true}]})).await;
-    assert_eq!(field_paths(&expect_error(res, 422, "invalid_input").await), ["items[0].item_id"]);
+    assert_eq!(
+        field_paths(&expect_error(res, 422, "invalid_input").await),
+        ["items[0].item_id"]
+    );
     // Designers and district officers may not review.
-    let res = app.post(&path, &designer.token, json!({"decision": "accept"})).await;
+    let res = app
+        .post(&path, &designer.token, json!({"decision": "accept"}))
+        .await;
     expect_error(res, 403, "forbidden").await;
     // Return with a comment: the designer sees it and is notified, edits and resubmits.
-    let res = app.post(&path, &reviewer.token, json!({"decision": "return", "comment": "请补充获奖证书"})).await;
+    let res = app
+        .post(
+            &path,
+            &reviewer.token,
+            json!({"decision": "return", "comment": "请补充获奖证书"}),
+        )
+        .await;
     let body = expect(res, 200).await;
     assert_eq!(body["status"], "returned");
-    let mine = expect(app.get(&format!("/applications/{id}"), &designer.token).await, 200).await;
+    let mine = expect(
+        app.get(&format!("/applications/{id}"), &designer.token)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(mine["review"]["comment"], "请补充获奖证书");
-    assert!(mine.get("review_items").is_none(), "reviewers' item notes are not shown to the designer");
+    assert!(
+        mine.get("review_items").is_none(),
+        "reviewers' item notes are not shown to the designer"
+    );
     let notes = expect(app.get("/notifications", &designer.token).await, 200).await;
     assert_eq!(notes["unread"], 1);
     assert_eq!(notes["items"][0]["kind"], "decision.return");
-    let again = app.post(&path, &reviewer.token, json!({"decision": "accept"})).await;
+    let again = app
+        .post(&path, &reviewer.token, json!({"decision": "accept"}))
+        .await;
     expect_error(again, 409, "not_reviewable").await;
-    let res = app.put(&format!("/applications/{id}"), &designer.token, saved.clone()).await;
+    let res = app
+        .put(
+            &format!("/applications/{id}"),
+            &designer.token,
+            saved.clone(),
+        )
+        .await;
     expect(res, 200).await;
-    expect(app.post(&format!("/applications/{id}/submit"), &designer.token, json!({})).await, 200).await;
-    let res = app.post(&path, &reviewer.token, json!({"decision": "reject", "comment": "不符合征集范围"})).await;
+    expect(
+        app.post(
+            &format!("/applications/{id}/submit"),
+            &designer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let res = app
+        .post(
+            &path,
+            &reviewer.token,
+            json!({"decision": "reject", "comment": "不符合征集范围"}),
+        )
+        .await;
     assert_eq!(expect(res, 200).await["status"], "rejected");
-    expect(app.post("/notifications/read", &designer.token, json!({})).await, 200).await;
-    assert_eq!(expect(app.get("/notifications", &designer.token).await, 200).await["unread"], 0);
+    expect(
+        app.post("/notifications/read", &designer.token, json!({}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        expect(app.get("/notifications", &designer.token).await, 200).await["unread"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -107,13 +196,26 @@ async fn reference_score_counts_verified_items_only() {
     let path = format!("/applications/{id}/reference-score");
     let before = expect(app.get(&path, &reviewer.token).await, 200).await;
     assert_eq!(before["total"], 0.0);
-    let res = app.post(&format!("/applications/{id}/review"), &reviewer.token, json!({"decision": "accept", "items": [{"item_id": award, "verified": true}]})).await;
+    let res = app
+        .post(
+            &format!("/applications/{id}/review"),
+            &reviewer.token,
+            json!({"decision": "accept", "items": [{"item_id": award, "verified": true}]}),
+        )
+        .await;
     expect(res, 200).await;
     let after = expect(app.get(&path, &reviewer.token).await, 200).await;
     // An international gold award as lead: 15 points (awards cap 30).
     assert_eq!(after["categories"]["awards"], 15.0);
     assert_eq!(after["total"], 15.0);
-    assert_eq!(after["items"][0]["rule"].as_str().unwrap().split(' ').next(), Some("awards.international.grand"));
+    assert_eq!(
+        after["items"][0]["rule"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .next(),
+        Some("awards.international.grand")
+    );
     expect_error(app.get(&path, &designer.token).await, 403, "forbidden").await;
 }
 
@@ -122,26 +224,70 @@ async fn rubric_versions_are_validated_published_and_kept() {
     let app = spawn_app().await;
     let admin = app.staff(&["admin"], None, None).await;
     let reviewer = app.staff(&["reviewer"], None, None).await;
-    let current = expect(app.req(reqwest::Method::GET, "/rubric", None).send().await.unwrap(), 200).await;
+    let current = expect(
+        app.req(reqwest::Method::GET, "/rubric", None)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(current["version"], "default-1");
-    let mut file: Value = serde_json::from_str(include_str!("../../../../seed/scoring-rubric.json")).unwrap();
+    let mut file: Value =
+        serde_json::from_str(include_str!("../../../../seed/scoring-rubric.json")).unwrap();
     file["version"] = json!("2027-1");
     file["categories"]["awards"]["cap"] = json!(25);
-    expect_error(app.post("/rubric", &reviewer.token, file.clone()).await, 403, "forbidden").await;
+    expect_error(
+        app.post("/rubric", &reviewer.token, file.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
     let mut bad = file.clone();
     bad["categories"].as_object_mut().unwrap().remove("honors");
     bad["star_levels"][0]["min_score"] = json!(10);
-    let body = expect_error(app.post("/rubric", &admin.token, bad).await, 422, "invalid_input").await;
+    let body = expect_error(
+        app.post("/rubric", &admin.token, bad).await,
+        422,
+        "invalid_input",
+    )
+    .await;
     let paths = field_paths(&body);
-    assert!(paths.contains(&"categories.honors".to_string()) && paths.contains(&"star_levels".to_string()), "{paths:?}");
+    assert!(
+        paths.contains(&"categories.honors".to_string())
+            && paths.contains(&"star_levels".to_string()),
+        "{paths:?}"
+    );
     let created = expect(app.post("/rubric", &admin.token, file.clone()).await, 201).await;
     assert_eq!(created["version"], "2027-1");
-    let awards = created["categories"].as_array().unwrap().iter().find(|c| c["key"] == "awards").unwrap().clone();
+    let awards = created["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "awards")
+        .unwrap()
+        .clone();
     assert_eq!(awards["max"], 25.0);
-    expect_error(app.post("/rubric", &admin.token, file).await, 409, "rubric_version_taken").await;
-    let now = expect(app.req(reqwest::Method::GET, "/rubric", None).send().await.unwrap(), 200).await;
+    expect_error(
+        app.post("/rubric", &admin.token, file).await,
+        409,
+        "rubric_version_taken",
+    )
+    .await;
+    let now = expect(
+        app.req(reqwest::Method::GET, "/rubric", None)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(now["version"], "2027-1");
-    let old = app.req(reqwest::Method::GET, "/rubric/versions/default-1", None).send().await.unwrap();
+    let old = app
+        .req(reqwest::Method::GET, "/rubric/versions/default-1", None)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(expect(old, 200).await["version"], "default-1");
 }
 
@@ -151,41 +297,121 @@ async fn the_whole_scoring_procedure() {
     let app = &s.app;
     let mut experts = Vec::new();
     for i in 0..5 {
-        experts.push(app.staff(&["expert"], None, Some(&format!("单位{i}"))).await);
+        experts.push(
+            app.staff(&["expert"], None, Some(&format!("单位{i}")))
+                .await,
+        );
     }
     let assign = format!("/batches/{}/assign", s.batch);
     // Validation, then a preview that saves nothing, then the same seed commits the same draw.
-    let res = app.post(&assign, &s.reviewer.token, json!({"experts_per_application": 0})).await;
+    let res = app
+        .post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 0}),
+        )
+        .await;
     expect_error(res, 422, "invalid_input").await;
-    let res = app.post(&assign, &s.reviewer.token, json!({"experts_per_application": 6})).await;
+    let res = app
+        .post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 6}),
+        )
+        .await;
     expect_error(res, 409, "too_few_experts").await;
-    let preview = expect(app.post(&assign, &s.reviewer.token, json!({"experts_per_application": 5, "seed": 7, "preview": true})).await, 200).await;
+    let preview = expect(
+        app.post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 5, "seed": 7, "preview": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(preview["assignments"], 15);
     assert_eq!(preview["seed"], 7);
-    let mine = expect(app.get("/experts/me/assignments", &experts[0].token).await, 200).await;
+    let mine = expect(
+        app.get("/experts/me/assignments", &experts[0].token).await,
+        200,
+    )
+    .await;
     assert_eq!(mine.as_array().unwrap().len(), 0, "a preview saves nothing");
-    let committed = expect(app.post(&assign, &s.reviewer.token, json!({"experts_per_application": 5, "seed": 7})).await, 200).await;
+    let committed = expect(
+        app.post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 5, "seed": 7}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(committed["items"], preview["items"]);
-    expect_error(app.post(&assign, &s.reviewer.token, json!({"experts_per_application": 5})).await, 409, "batch_not_closed").await;
+    expect_error(
+        app.post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 5}),
+        )
+        .await,
+        409,
+        "batch_not_closed",
+    )
+    .await;
 
     // Finalizing waits for every score.
     let finalize = format!("/batches/{}/finalize", s.batch);
-    expect_error(app.post(&finalize, &s.reviewer.token, json!({})).await, 409, "unscored_assignments").await;
+    expect_error(
+        app.post(&finalize, &s.reviewer.token, json!({})).await,
+        409,
+        "unscored_assignments",
+    )
+    .await;
 
     let (first_designer, first_app) = &s.designers[0];
     let scores_path = format!("/applications/{first_app}/scores");
     // Shape rules: every category, none unknown, within [0, max], at most 2 decimals.
-    let res = app.post(&scores_path, &experts[0].token, json!({"scores": {"titles": 16, "bogus": 1}})).await;
+    let res = app
+        .post(
+            &scores_path,
+            &experts[0].token,
+            json!({"scores": {"titles": 16, "bogus": 1}}),
+        )
+        .await;
     let body = expect_error(res, 422, "invalid_input").await;
     let paths = field_paths(&body);
-    assert!(paths.contains(&"scores.titles".to_string()) && paths.contains(&"scores.bogus".to_string()) && paths.contains(&"scores.awards".to_string()));
+    assert!(
+        paths.contains(&"scores.titles".to_string())
+            && paths.contains(&"scores.bogus".to_string())
+            && paths.contains(&"scores.awards".to_string())
+    );
     let outsider = app.staff(&["expert"], None, None).await;
-    expect_error(app.post(&scores_path, &outsider.token, full_marks()).await, 404, "not_found").await;
-    expect_error(app.get(&format!("/applications/{first_app}"), &outsider.token).await, 404, "not_found").await;
+    expect_error(
+        app.post(&scores_path, &outsider.token, full_marks()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        app.get(&format!("/applications/{first_app}"), &outsider.token)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
     // An assigned expert sees the application and its evidence, but nothing of other experts.
-    let seen = expect(app.get(&format!("/applications/{first_app}"), &experts[0].token).await, 200).await;
+    let seen = expect(
+        app.get(&format!("/applications/{first_app}"), &experts[0].token)
+            .await,
+        200,
+    )
+    .await;
     let file = seen["attachments"][0]["id"].as_str().unwrap();
-    let res = app.get(&format!("/attachments/{file}"), &experts[0].token).await;
+    let res = app
+        .get(&format!("/attachments/{file}"), &experts[0].token)
+        .await;
     assert_eq!(res.status(), 200);
 
     // Five experts: totals 10+45=55, 56, 57, 58 and 99.9 → trimmed mean of 56, 57, 58 = 57.
@@ -198,55 +424,147 @@ async fn the_whole_scoring_procedure() {
                 body["scores"]["articles"] = json!(10);
                 body["scores"]["ip_rights"] = json!(14.91);
             }
-            let res = app.post(&format!("/applications/{app_id}/scores"), &e.token, body).await;
+            let res = app
+                .post(&format!("/applications/{app_id}/scores"), &e.token, body)
+                .await;
             expect(res, 200).await;
         }
     }
     // Revisable before finalizing.
-    expect(app.post(&scores_path, &experts[0].token, sheet(10.0)).await, 200).await;
-    let mine = expect(app.get("/experts/me/assignments", &experts[0].token).await, 200).await;
+    expect(
+        app.post(&scores_path, &experts[0].token, sheet(10.0)).await,
+        200,
+    )
+    .await;
+    let mine = expect(
+        app.get("/experts/me/assignments", &experts[0].token).await,
+        200,
+    )
+    .await;
     assert!(mine.as_array().unwrap().iter().all(|a| a["scored"] == true));
-    let panel = expect(app.get(&format!("/applications/{first_app}/panel"), &s.reviewer.token).await, 200).await;
+    let panel = expect(
+        app.get(
+            &format!("/applications/{first_app}/panel"),
+            &s.reviewer.token,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(panel["total"], 57.0);
     assert_eq!(panel["median"], 57.0);
     assert_eq!(panel["experts_scored"], 5);
 
-    expect_error(app.get(&format!("/applications/{first_app}/rating"), &first_designer.token).await, 404, "not_found").await;
+    expect_error(
+        app.get(
+            &format!("/applications/{first_app}/rating"),
+            &first_designer.token,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let done = expect(app.post(&finalize, &s.reviewer.token, json!({})).await, 200).await;
     assert_eq!(done["ratings"], 3);
     assert_eq!(done["distribution"]["3"], 3);
-    expect_error(app.post(&scores_path, &experts[0].token, sheet(10.0)).await, 409, "batch_finalized").await;
-    expect_error(app.post(&finalize, &s.reviewer.token, json!({})).await, 409, "batch_not_scoring").await;
+    expect_error(
+        app.post(&scores_path, &experts[0].token, sheet(10.0)).await,
+        409,
+        "batch_finalized",
+    )
+    .await;
+    expect_error(
+        app.post(&finalize, &s.reviewer.token, json!({})).await,
+        409,
+        "batch_not_scoring",
+    )
+    .await;
 
-    let rating = expect(app.get(&format!("/applications/{first_app}/rating"), &first_designer.token).await, 200).await;
+    let rating = expect(
+        app.get(
+            &format!("/applications/{first_app}/rating"),
+            &first_designer.token,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(rating["total"], 57.0);
     assert_eq!(rating["stars"], 3);
     assert_eq!(rating["rubric_version"], "default-1");
     assert_eq!(rating["batch_id"], s.batch.as_str());
     assert_eq!(rating["categories"]["titles"], 12.0);
-    let history = expect(app.get(&format!("/designers/{}/ratings", first_designer.id), &first_designer.token).await, 200).await;
+    let history = expect(
+        app.get(
+            &format!("/designers/{}/ratings", first_designer.id),
+            &first_designer.token,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(history.as_array().unwrap().len(), 1);
     let stranger = app.designer().await;
-    expect_error(app.get(&format!("/designers/{}/ratings", first_designer.id), &stranger.token).await, 404, "not_found").await;
-    expect_error(app.get(&format!("/applications/{first_app}/rating"), &stranger.token).await, 404, "not_found").await;
+    expect_error(
+        app.get(
+            &format!("/designers/{}/ratings", first_designer.id),
+            &stranger.token,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        app.get(
+            &format!("/applications/{first_app}/rating"),
+            &stranger.token,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let notes = expect(app.get("/notifications", &first_designer.token).await, 200).await;
-    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "rating.published"));
+    assert!(notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "rating.published"));
 
     // The library: staff see all three; the public only those who consented (all did here).
     let staff = expect(app.get("/library?stars=3", &s.reviewer.token).await, 200).await;
     assert_eq!(staff["total_count"], 3);
-    let public = app.req(reqwest::Method::GET, "/library?stars=3&page=1", None).send().await.unwrap();
+    let public = app
+        .req(reqwest::Method::GET, "/library?stars=3&page=1", None)
+        .send()
+        .await
+        .unwrap();
     let public = expect(public, 200).await;
     assert_eq!(public["total_count"], 3);
     let item = &public["items"][0];
     for absent in ["id_number", "phone", "email", "employer"] {
         assert!(item.get(absent).is_none(), "{absent} must not be public");
     }
-    expect_error(app.req(reqwest::Method::GET, "/library?stars=9", None).send().await.unwrap(), 422, "invalid_input").await;
+    expect_error(
+        app.req(reqwest::Method::GET, "/library?stars=9", None)
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "invalid_input",
+    )
+    .await;
     let csv = app.get("/library/export.csv", &s.reviewer.token).await;
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.text().await.unwrap().lines().count(), 4);
-    expect_error(app.get("/library/export.csv", &first_designer.token).await, 403, "forbidden").await;
+    expect_error(
+        app.get("/library/export.csv", &first_designer.token).await,
+        403,
+        "forbidden",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -256,13 +574,28 @@ async fn experts_never_score_a_colleague() {
     // complete_form's employer is 重庆某设计公司: an expert from there must never be drawn.
     let colleague = app.staff(&["expert"], None, Some("重庆某设计公司")).await;
     for i in 0..3 {
-        app.staff(&["expert"], None, Some(&format!("其他单位{i}"))).await;
+        app.staff(&["expert"], None, Some(&format!("其他单位{i}")))
+            .await;
     }
-    let res = app.post(&format!("/batches/{}/assign", s.batch), &s.reviewer.token, json!({"experts_per_application": 3})).await;
+    let res = app
+        .post(
+            &format!("/batches/{}/assign", s.batch),
+            &s.reviewer.token,
+            json!({"experts_per_application": 3}),
+        )
+        .await;
     let body = expect(res, 200).await;
     for item in body["items"].as_array().unwrap() {
-        assert!(!item["expert_ids"].as_array().unwrap().iter().any(|e| e == colleague.id.as_str()));
+        assert!(!item["expert_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == colleague.id.as_str()));
     }
-    let mine = expect(app.get("/experts/me/assignments", &colleague.token).await, 200).await;
+    let mine = expect(
+        app.get("/experts/me/assignments", &colleague.token).await,
+        200,
+    )
+    .await;
     assert!(mine.as_array().unwrap().is_empty());
 }

@@ -1,0 +1,298 @@
+//! Collection batches: open, list, inspect, close (API.md "Batches").
+
+use crate::helpers::*;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_reviewer_opens_a_batch() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": "2026年第一批"}))
+        .await;
+    let body = expect(res, 201).await;
+    assert!(
+        body["id"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty() && s.parse::<u64>().is_err()),
+        "{body}"
+    );
+    assert_eq!(body["name"], "2026年第一批");
+    assert_eq!(body["status"], "open");
+
+    let one = expect(
+        app.get(
+            &format!("/batches/{}", body["id"].as_str().unwrap()),
+            &reviewer.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(one["name"], "2026年第一批");
+    assert_eq!(one["status"], "open");
+}
+
+#[tokio::test]
+async fn an_admin_opens_a_batch_too() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let body = expect(
+        app.post("/batches", &admin.token, json!({"name": "管理员的批次"}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(body["status"], "open");
+}
+
+#[tokio::test]
+async fn only_reviewers_and_admins_handle_batches() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let designer = app.designer().await;
+    let officer = app.staff(&["district_officer"], Some("500103"), None).await;
+    let expert = app.staff(&["expert"], None, None).await;
+    let service = app.staff(&["service_staff"], None, None).await;
+    for user in [&designer, &officer, &expert, &service] {
+        expect_error(
+            app.post("/batches", &user.token, json!({"name": "不该有"}))
+                .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        expect_error(
+            app.post(&format!("/batches/{batch}/close"), &user.token, json!({}))
+                .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        expect_error(app.get("/batches", &user.token).await, 403, "forbidden").await;
+    }
+    let res = app
+        .req(Method::POST, "/batches", None)
+        .json(&json!({"name": "匿名"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 401, "unauthenticated").await;
+    let res = app.req(Method::GET, "/batches", None).send().await.unwrap();
+    expect_error(res, 401, "unauthenticated").await;
+    let res = app
+        .req(Method::POST, &format!("/batches/{batch}/close"), None)
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 401, "unauthenticated").await;
+    // The batch is still open.
+    let reviewer = app.reviewer().await;
+    let one = expect(
+        app.get(&format!("/batches/{batch}"), &reviewer.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(one["status"], "open");
+}
+
+#[tokio::test]
+async fn batch_names_are_required_and_bounded() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let huge = "批".repeat(300_000); // 900 KB: big, but under any sane body limit
+    for body in [
+        json!({"name": ""}),
+        json!({"name": "   "}),
+        json!({"name": "批".repeat(101)}),
+        json!({"name": huge}),
+        json!({"name": 2026}),
+        json!({"name": null}),
+        json!({"name": ["a"]}),
+        json!({}),
+    ] {
+        let res = app.post("/batches", &reviewer.token, body).await;
+        let body = expect_error(res, 422, "").await;
+        assert_paths(&body, &["name"]);
+    }
+    let list = expect(app.get("/batches", &reviewer.token).await, 200).await;
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(0),
+        "nothing was created: {list}"
+    );
+    // 100 characters are fine.
+    expect(
+        app.post(
+            "/batches",
+            &reviewer.token,
+            json!({"name": "批".repeat(100)}),
+        )
+        .await,
+        201,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn duplicate_batch_names_are_409() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    expect(
+        app.post("/batches", &reviewer.token, json!({"name": "2026年第一批"}))
+            .await,
+        201,
+    )
+    .await;
+    expect_error(
+        app.post("/batches", &reviewer.token, json!({"name": "2026年第一批"}))
+            .await,
+        409,
+        "",
+    )
+    .await;
+    // Surrounding spaces do not make a new name.
+    expect_error(
+        app.post(
+            "/batches",
+            &reviewer.token,
+            json!({"name": " 2026年第一批 "}),
+        )
+        .await,
+        409,
+        "",
+    )
+    .await;
+    let list = expect(app.get("/batches", &reviewer.token).await, 200).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn batches_are_listed() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let a = expect(
+        app.post("/batches", &reviewer.token, json!({"name": "第一批"}))
+            .await,
+        201,
+    )
+    .await;
+    let b = expect(
+        app.post("/batches", &reviewer.token, json!({"name": "第二批"}))
+            .await,
+        201,
+    )
+    .await;
+    let admin = app.admin().await;
+    for token in [&reviewer.token, &admin.token] {
+        let list = expect(app.get("/batches", token).await, 200).await;
+        let list = list.as_array().expect("an array");
+        assert_eq!(list.len(), 2);
+        for batch in [&a, &b] {
+            let found = list
+                .iter()
+                .find(|x| x["id"] == batch["id"])
+                .expect("listed");
+            assert_eq!(found["name"], batch["name"]);
+            assert_eq!(found["status"], "open");
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_batch_comes_with_counts_by_status() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let reviewer = app.reviewer().await;
+    let empty = expect(
+        app.get(&format!("/batches/{batch}"), &reviewer.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(empty["id"], batch.as_str());
+    assert_eq!(empty["counts"]["draft"].as_u64().unwrap_or(0), 0, "{empty}");
+
+    let one = app.designer().await;
+    app.draft(&one).await;
+    let two = app.designer().await;
+    app.submitted(&two).await;
+    let three = app.designer().await;
+    app.draft(&three).await;
+    let body = expect(
+        app.get(&format!("/batches/{batch}"), &reviewer.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(body["counts"]["draft"], 2, "{body}");
+    assert_eq!(body["counts"]["submitted"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn closing_a_batch_once_then_409() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let reviewer = app.reviewer().await;
+    let body = expect(
+        app.post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(body["status"], "closed");
+    let one = expect(
+        app.get(&format!("/batches/{batch}"), &reviewer.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(one["status"], "closed");
+    expect_error(
+        app.post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await,
+        409,
+        "",
+    )
+    .await;
+    // No open batch left: nobody can start an application.
+    let designer = app.designer().await;
+    expect_error(
+        app.post("/applications", &designer.token, json!({})).await,
+        409,
+        "no_open_batch",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_batches_are_404() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    for id in [
+        unknown.as_str(),
+        "abc",
+        "1",
+        "00000000-0000-0000-0000-000000000000",
+        "%20",
+        "..%2F..%2Fetc",
+    ] {
+        expect_error(
+            app.get(&format!("/batches/{id}"), &reviewer.token).await,
+            404,
+            "not_found",
+        )
+        .await;
+        let res = app
+            .post(&format!("/batches/{id}/close"), &reviewer.token, json!({}))
+            .await;
+        expect_error(res, 404, "not_found").await;
+    }
+}
