@@ -73,7 +73,9 @@ fn staff_actor(page: &PageCtx) -> Result<Actor, PageError> {
 
 /// An id in a URL that is not one of ours is simply a page that does not exist.
 fn path_id<T: std::str::FromStr>(page: &PageCtx, raw: &str) -> Result<T, PageError> {
-    raw.trim().parse().map_err(|_| page.error(AppError::NotFound))
+    raw.trim()
+        .parse()
+        .map_err(|_| page.error(AppError::NotFound))
 }
 
 /// Display names of accounts (experts on a panel: a handful), by id; an account that cannot
