@@ -57,18 +57,25 @@
       sum += h;
     }
     var text;
+    var over = '';
     if (!any && !unreadable) {
       text = twoDp(0);
     } else if (unreadable && !any) {
       text = output.getAttribute('data-empty') || '';
     } else {
       text = twoDp(sum);
-      if (isFinite(max) && sum > max) { text += output.getAttribute('data-over') || ''; }
+      if (isFinite(max) && sum > max) { over = output.getAttribute('data-over') || ''; }
     }
     // Only a change is written, so the live region announces nothing needlessly.
-    if (text !== last) {
+    if (text + over !== last) {
       output.textContent = text;
-      last = text;
+      if (over) {
+        var warning = document.createElement('span');
+        warning.className = 'live-total-over';
+        warning.textContent = over;
+        output.appendChild(warning);
+      }
+      last = text + over;
     }
   }
 

@@ -310,10 +310,16 @@ pub async fn bump(c: &impl ConnectionTrait, key: &str, now: Millis, since: Milli
     use sea_orm::sea_query::CaseStatement;
     let in_window = Expr::col((throttle::Entity, throttle::Column::WindowStart)).gte(since);
     let failures = CaseStatement::new()
-        .case(in_window.clone(), Expr::col((throttle::Entity, throttle::Column::Failures)).add(1))
+        .case(
+            in_window.clone(),
+            Expr::col((throttle::Entity, throttle::Column::Failures)).add(1),
+        )
         .finally(Expr::val(1));
     let window = CaseStatement::new()
-        .case(in_window, Expr::col((throttle::Entity, throttle::Column::WindowStart)))
+        .case(
+            in_window,
+            Expr::col((throttle::Entity, throttle::Column::WindowStart)),
+        )
         .finally(Expr::val(now));
     throttle::Entity::insert(throttle::ActiveModel {
         throttle_key: Set(key.to_string()),
@@ -334,7 +340,10 @@ pub async fn bump(c: &impl ConnectionTrait, key: &str, now: Millis, since: Milli
 /// Gives back one attempt (a sign-in that succeeded was not a failure).
 pub async fn unbump(c: &impl ConnectionTrait, key: &str) -> Result<()> {
     throttle::Entity::update_many()
-        .col_expr(throttle::Column::Failures, Expr::col(throttle::Column::Failures).sub(1))
+        .col_expr(
+            throttle::Column::Failures,
+            Expr::col(throttle::Column::Failures).sub(1),
+        )
         .filter(throttle::Column::ThrottleKey.eq(key))
         .filter(throttle::Column::Failures.gt(0))
         .exec(c)

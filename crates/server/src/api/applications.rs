@@ -41,7 +41,10 @@ pub async fn post_applications(
     JsonValue(body): JsonValue,
 ) -> AppResult<(StatusCode, Json<ApplicationJson>)> {
     if !body.is_object() {
-        return Err(AppError::invalid("", Problem::WrongType { expected: "object" }));
+        return Err(AppError::invalid(
+            "",
+            Problem::WrongType { expected: "object" },
+        ));
     }
     let view = applications::create(&st, &actor).await?;
     Ok((StatusCode::CREATED, Json(view.into())))

@@ -194,10 +194,7 @@ fn require_admin(page: &PageCtx) -> Result<crate::service::Actor, PageError> {
 
 /// Percent-encodes a version for a path segment.
 fn version_href(version: &str) -> String {
-    format!(
-        "/admin/rubric/{}",
-        super::staff::common::encode(version)
-    )
+    format!("/admin/rubric/{}", super::staff::common::encode(version))
 }
 
 /// What the upload form shows again after a failed attempt.
@@ -255,8 +252,7 @@ async fn post_rubric(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     let actor = require_admin(&page)?;
-    let mut multipart =
-        multipart.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
+    let mut multipart = multipart.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
     let malformed = |e: axum::extract::multipart::MultipartError| {
         page.error(AppError::Malformed(e.body_text()))
     };
@@ -307,7 +303,10 @@ async fn post_rubric(
             let message = i18n::t(
                 page.lang,
                 "rubric.upload.malformed",
-                &[("line", e.line().to_string()), ("column", e.column().to_string())],
+                &[
+                    ("line", e.line().to_string()),
+                    ("column", e.column().to_string()),
+                ],
             );
             let attempt = Attempt::message(keep, message);
             return render(&st, &page, StatusCode::BAD_REQUEST, attempt).await;
