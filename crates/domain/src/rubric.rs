@@ -339,7 +339,9 @@ impl RubricDef {
                     ));
                 }
                 // Thresholds must rise strictly with the stars.
-                if by_stars.windows(2).any(|w| w[1].1.partial_cmp(&w[0].1) != Some(std::cmp::Ordering::Greater))
+                if by_stars
+                    .windows(2)
+                    .any(|w| w[1].1.partial_cmp(&w[0].1) != Some(std::cmp::Ordering::Greater))
                     || by_stars.iter().any(|(_, m)| !m.is_finite())
                 {
                     errors.push(FieldError::new(

@@ -264,7 +264,10 @@ fn argon2_output(
 ) -> argon2::password_hash::Result<argon2::password_hash::Output> {
     let mut salt_buf = [0u8; 64];
     let salt_bytes = salt.decode_b64(&mut salt_buf)?;
-    let len = argon.params().output_len().unwrap_or(argon2::Params::DEFAULT_OUTPUT_LEN);
+    let len = argon
+        .params()
+        .output_len()
+        .unwrap_or(argon2::Params::DEFAULT_OUTPUT_LEN);
     WORK_AREA.with(|area| {
         let mut blocks = area.borrow_mut();
         blocks.resize(argon.params().block_count(), argon2::Block::default());
@@ -301,14 +304,26 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
     on_hashing_thread(move || {
         use argon2::password_hash::PasswordHash;
         let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
-        let Ok(params) = argon2::Params::try_from(&parsed) else { return false };
-        let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else { return false };
-        let version = parsed.version.and_then(|v| argon2::Version::try_from(v).ok()).unwrap_or_default();
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return false;
+        };
+        let Ok(params) = argon2::Params::try_from(&parsed) else {
+            return false;
+        };
+        let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else {
+            return false;
+        };
+        let version = parsed
+            .version
+            .and_then(|v| argon2::Version::try_from(v).ok())
+            .unwrap_or_default();
         let argon = argon2::Argon2::new(algorithm, version, params);
         // `Output` compares in constant time.
-        let matches = argon2_output(&argon, password.as_bytes(), salt).is_ok_and(|out| out == expected);
+        let matches =
+            argon2_output(&argon, password.as_bytes(), salt).is_ok_and(|out| out == expected);
         matches && stored != DUMMY_HASH
     })
     .await

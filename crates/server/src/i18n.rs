@@ -213,7 +213,9 @@ mod tests {
 
     #[test]
     fn expected_types_are_named_in_the_readers_language() {
-        let p = talentlib_domain::Problem::WrongType { expected: "integer" };
+        let p = talentlib_domain::Problem::WrongType {
+            expected: "integer",
+        };
         assert_eq!(problem(Lang::Zh, &p), "格式不正确，应为整数");
         assert!(problem(Lang::En, &p).ends_with("a whole number"));
     }

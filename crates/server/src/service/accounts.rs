@@ -48,7 +48,13 @@ fn check_identity(
     }
 }
 
-fn new_account(email: String, name: String, roles: Roles, district_code: Option<String>, employer: Option<String>) -> Account {
+fn new_account(
+    email: String,
+    name: String,
+    roles: Roles,
+    district_code: Option<String>,
+    employer: Option<String>,
+) -> Account {
     Account {
         id: UserId::from_uuid(new_uuid()),
         email,
@@ -62,7 +68,13 @@ fn new_account(email: String, name: String, roles: Roles, district_code: Option<
 }
 
 /// Stores a checked account (its password hashed here), audited in the same transaction.
-async fn insert_account(st: &AppState, mut account: Account, password: String, by: Option<&Actor>, ip: &str) -> AppResult<Account> {
+async fn insert_account(
+    st: &AppState,
+    mut account: Account,
+    password: String,
+    by: Option<&Actor>,
+    ip: &str,
+) -> AppResult<Account> {
     account.password_hash = hash_password(password).await?;
     let tx = st.store.write().await?;
     accounts::insert(&*tx, &account).await?;
