@@ -44,6 +44,21 @@ pub fn parse_name(raw: &str) -> Result<String, Problem> {
     }
 }
 
+/// An expert's employer (what conflict-of-interest checks compare): optional, at most 200
+/// characters of one line of text; blank means none.
+pub fn parse_employer(raw: Option<&str>) -> Result<Option<String>, Problem> {
+    let Some(employer) = raw.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if employer.chars().count() > 200 {
+        Err(Problem::TooLong { max: 200 })
+    } else if employer.chars().any(char::is_control) {
+        Err(Problem::WrongType { expected: "text" })
+    } else {
+        Ok(Some(employer.to_string()))
+    }
+}
+
 /// A staff account's roles, district and employer, checked together: a district officer needs a
 /// district from the reference list (their scope), and any given district must exist.
 pub fn check_staff(

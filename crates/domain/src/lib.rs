@@ -21,5 +21,6 @@ pub mod review;
 pub mod roles;
 pub mod rubric;
 pub mod scoring;
+pub mod text;
 
 pub use error::{FieldError, Problem, RuleError};

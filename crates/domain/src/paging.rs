@@ -72,3 +72,54 @@ mod tests {
         assert!(Page::parse(Some("1e3"), None).is_err());
     }
 }
+
+/// The longest text filter a list accepts (a search box, a code).
+pub const MAX_FILTER_CHARS: usize = 100;
+
+/// A text filter from a query string: trimmed; blank means no filter. More than
+/// [`MAX_FILTER_CHARS`] characters or a control character (nothing a search box produces, and
+/// a NUL PostgreSQL text cannot hold) is reported against `field` in `errors`.
+pub fn filter_text(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let text = raw.map(str::trim).filter(|t| !t.is_empty())?;
+    if text.chars().count() > MAX_FILTER_CHARS {
+        errors.push(FieldError::new(
+            field,
+            Problem::TooLong {
+                max: MAX_FILTER_CHARS,
+            },
+        ));
+        None
+    } else if text.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            field,
+            Problem::WrongType { expected: "text" },
+        ));
+        None
+    } else {
+        Some(text.to_string())
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn blank_filters_are_no_filter_and_bad_ones_are_reported() {
+        let mut errors = Vec::new();
+        assert_eq!(filter_text("q", None, &mut errors), None);
+        assert_eq!(filter_text("q", Some("  "), &mut errors), None);
+        assert_eq!(
+            filter_text("q", Some(" 设计 "), &mut errors).as_deref(),
+            Some("设计")
+        );
+        assert!(errors.is_empty());
+        assert_eq!(filter_text("q", Some("a\u{0}b"), &mut errors), None);
+        assert_eq!(
+            filter_text("district_code", Some(&"x".repeat(101)), &mut errors),
+            None
+        );
+        let fields: Vec<_> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(fields, ["q", "district_code"]);
+    }
+}

@@ -4,6 +4,7 @@
 use crate::application::Status;
 use crate::error::{FieldError, Problem, RuleError};
 use crate::ids::ItemId;
+use crate::text::prose_problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -60,8 +61,8 @@ pub fn check_review(
     if decision == Decision::Return && comment.is_none_or(|c| c.trim().is_empty()) {
         errors.push(FieldError::new("comment", Problem::CommentRequired));
     }
-    if comment.is_some_and(|c| c.chars().count() > 2000) {
-        errors.push(FieldError::new("comment", Problem::TooLong { max: 2000 }));
+    if let Some(problem) = comment.and_then(|c| prose_problem(c, 2000)) {
+        errors.push(FieldError::new("comment", problem));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, item) in items.iter().enumerate() {
@@ -76,15 +77,8 @@ pub fn check_review(
                 Problem::DuplicateItem,
             ));
         }
-        if item
-            .note
-            .as_deref()
-            .is_some_and(|n| n.chars().count() > 1000)
-        {
-            errors.push(FieldError::new(
-                format!("items[{i}].note"),
-                Problem::TooLong { max: 1000 },
-            ));
+        if let Some(problem) = item.note.as_deref().and_then(|n| prose_problem(n, 1000)) {
+            errors.push(FieldError::new(format!("items[{i}].note"), problem));
         }
     }
     if errors.is_empty() {
@@ -144,5 +138,22 @@ mod tests {
             errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
             ["items[0].item_id", "items[2].item_id"]
         );
+    }
+
+    #[test]
+    fn a_nul_in_a_comment_or_note_is_refused() {
+        let mine = ItemId::from_uuid(Uuid::new_v4());
+        let noted = ItemCheck {
+            item_id: mine,
+            verified: false,
+            note: Some("缺\u{0}页".into()),
+        };
+        let errors =
+            check_review(Decision::Return, Some("请补\u{0}充"), &[noted], &[mine]).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+            ["comment", "items[0].note"]
+        );
+        assert!(check_review(Decision::Return, Some("第一行\n第二行"), &[], &[mine]).is_ok());
     }
 }

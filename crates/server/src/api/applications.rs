@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use talentlib_domain::application::Status;
-use talentlib_domain::paging::Page;
+use talentlib_domain::paging::{filter_text, Page};
 use talentlib_domain::{FieldError, Problem};
 use talentlib_store::applications::ListFilter;
 
@@ -143,16 +143,15 @@ impl ListQuery {
                 }
             },
         };
-        let text = blank(&self.q);
-        if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-            errors.push(FieldError::new("q", Problem::TooLong { max: 100 }));
-        }
+        let text = filter_text("q", self.q.as_deref(), &mut errors);
+        let district_code =
+            filter_text("district_code", self.district_code.as_deref(), &mut errors);
         match page {
             Some(page) if errors.is_empty() => Ok((
                 ListFilter {
                     batch_id,
                     status,
-                    district_code: blank(&self.district_code),
+                    district_code,
                     text,
                 },
                 page,

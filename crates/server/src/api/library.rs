@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use talentlib_domain::paging::Page;
+use talentlib_domain::paging::{filter_text, Page};
 use talentlib_domain::{FieldError, Problem};
 use talentlib_store::ratings::{LibraryFilter, LibraryOrder, RatingRow};
 use utoipa::ToSchema;
@@ -74,15 +74,12 @@ impl LibraryQuery {
                 LibraryOrder::Best
             }
         };
-        let text = blank(&self.q);
-        if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-            errors.push(FieldError::new("q", Problem::TooLong { max: 100 }));
-        }
+        let text = filter_text("q", self.q.as_deref(), &mut errors);
         let filter = LibraryFilter {
             stars,
-            district_code: blank(&self.district_code),
-            work_type: blank(&self.work_type),
-            major: blank(&self.major),
+            district_code: filter_text("district_code", self.district_code.as_deref(), &mut errors),
+            work_type: filter_text("work_type", self.work_type.as_deref(), &mut errors),
+            major: filter_text("major", self.major.as_deref(), &mut errors),
             text,
             consented_only: true,
             order,

@@ -4,7 +4,9 @@ use super::{audit, Actor};
 use crate::auth::{self, hash_password, verify_password, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::state::{new_uuid, now_millis, AppState};
-use talentlib_domain::accounts::{check_password, check_staff, parse_email, parse_name};
+use talentlib_domain::accounts::{
+    check_password, check_staff, parse_email, parse_employer, parse_name,
+};
 use talentlib_domain::ids::UserId;
 use talentlib_domain::paging::Page;
 use talentlib_domain::roles::{Role, Roles};
@@ -127,17 +129,9 @@ pub async fn create_staff(
     let roles = check_staff(&s.roles, district.as_deref())
         .map_err(|e| errors.extend(e))
         .ok();
-    let employer = match s
-        .employer
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty())
-    {
-        Some(e) if e.chars().count() > 200 => {
-            errors.push(FieldError::new("employer", Problem::TooLong { max: 200 }));
-            None
-        }
-        other => other,
-    };
+    let employer = parse_employer(s.employer.as_deref())
+        .map_err(|p| errors.push(FieldError::new("employer", p)))
+        .unwrap_or_default();
     let (Some((email, name)), Some(roles), true) = (identity, roles, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
@@ -155,7 +149,14 @@ pub async fn sign_in(
     ip: &str,
     kind: SessionKind,
 ) -> AppResult<(String, Session, Account)> {
-    let email = email.trim().to_lowercase();
+    // No stored address holds a control character (registration refuses them), so replacing
+    // them changes no match and keeps bytes PostgreSQL text cannot hold out of the queries.
+    let email: String = email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
     let t = &st.config.throttle;
     let now = now_millis();
     let since = now - i64::from(t.window_minutes) * 60_000;
@@ -257,15 +258,23 @@ pub async fn set_roles(
     employer: Option<String>,
 ) -> AppResult<()> {
     require_admin(&actor.user)?;
-    let district = district_code.filter(|d| !d.trim().is_empty());
-    let roles = check_staff(roles, district.as_deref()).map_err(AppError::Invalid)?;
+    let district = district_code
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty());
+    let mut errors = Vec::new();
+    let roles = check_staff(roles, district.as_deref())
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let employer = parse_employer(employer.as_deref())
+        .map_err(|p| errors.push(FieldError::new("employer", p)))
+        .unwrap_or_default();
+    let (Some(roles), true) = (roles, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
     if id == actor.user.id && !roles.has(Role::Admin) {
         // Keeps at least the acting admin: nobody locks the last door from inside.
         return Err(AppError::invalid("roles", Problem::Required));
     }
-    let employer = employer
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty());
     let tx = st.store.write().await?;
     accounts::update_roles(&*tx, id, &roles, district, employer).await?;
     audit::by(

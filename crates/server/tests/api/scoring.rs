@@ -116,6 +116,18 @@ async fn review_decisions_follow_the_rules_and_the_designer_is_told() {
         field_paths(&expect_error(res, 422, "invalid_input").await),
         ["items[0].item_id"]
     );
+    // A NUL in the comment is refused like any bad input (PostgreSQL text cannot hold one).
+    let res = app
+        .post(
+            &path,
+            &reviewer.token,
+            json!({"decision": "return", "comment": "请补\u{0}充"}),
+        )
+        .await;
+    assert_eq!(
+        field_paths(&expect_error(res, 422, "invalid_input").await),
+        ["comment"]
+    );
     // Designers and district officers may not review.
     let res = app
         .post(&path, &designer.token, json!({"decision": "accept"}))

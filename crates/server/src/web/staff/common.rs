@@ -97,8 +97,17 @@ pub fn clamp_page(page: Page, total: u64) -> Option<Page> {
 
 /// Trimmed text, or none when empty; at most `max` characters are kept.
 pub fn opt_text(raw: Option<&str>, max: usize) -> Option<String> {
-    let t = raw?.trim();
-    (!t.is_empty()).then(|| t.chars().take(max).collect())
+    // Control characters are nothing a filter box produces (and a NUL PostgreSQL text cannot
+    // hold): they are dropped rather than answered with an error page.
+    let t: String = raw?
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(max)
+        .collect();
+    (!t.is_empty()).then_some(t)
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
@@ -287,5 +296,7 @@ mod tests {
         assert_eq!(with_query("/review", ""), "/review");
         assert_eq!(opt_text(Some("  "), 10), None);
         assert_eq!(opt_text(Some(" abcdef "), 3).as_deref(), Some("abc"));
+        assert_eq!(opt_text(Some(" a\u{0}b "), 10).as_deref(), Some("ab"));
+        assert_eq!(opt_text(Some("\u{0}"), 10), None);
     }
 }
