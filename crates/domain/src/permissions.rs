@@ -86,6 +86,45 @@ impl Viewer {
     pub fn is_staff(&self) -> bool {
         self.roles.iter().any(|r| r.is_staff())
     }
+
+    /// Browsing the library: staff roles see every current rating (API.md); everyone else, the
+    /// public directory.
+    pub fn library_scope(&self) -> LibraryScope {
+        if self.is_staff() {
+            LibraryScope::All
+        } else {
+            LibraryScope::Public
+        }
+    }
+
+    /// Exporting the library (issue 3): commission, service-centre and expert staff export it all;
+    /// a district officer exports their own district only; nobody else exports (None).
+    pub fn library_export_scope(&self) -> Option<LibraryScope> {
+        let sees_all = [
+            Role::Admin,
+            Role::Reviewer,
+            Role::ServiceStaff,
+            Role::Expert,
+        ];
+        if sees_all.iter().any(|r| self.has(*r)) {
+            Some(LibraryScope::All)
+        } else if self.has(Role::DistrictOfficer) {
+            self.district_code.clone().map(LibraryScope::District)
+        } else {
+            None
+        }
+    }
+}
+
+/// The part of the library a viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LibraryScope {
+    /// Consenting designers only, and only their name, district, specialty and stars.
+    Public,
+    /// Every current rating.
+    All,
+    /// The current ratings of one district.
+    District(String),
 }
 
 /// A list filter the store turns into one `WHERE` clause of ORed conditions.
@@ -154,6 +193,32 @@ mod tests {
             None,
             Status::Draft
         )));
+    }
+
+    #[test]
+    fn library_scopes_follow_roles() {
+        let officer = user(&[Role::DistrictOfficer], Some("500103"));
+        assert_eq!(officer.library_scope(), LibraryScope::All);
+        assert_eq!(
+            officer.library_export_scope(),
+            Some(LibraryScope::District("500103".into()))
+        );
+        assert_eq!(
+            user(&[Role::DistrictOfficer], None).library_export_scope(),
+            None
+        );
+        let designer = user(&[Role::Designer], None);
+        assert_eq!(designer.library_scope(), LibraryScope::Public);
+        assert_eq!(designer.library_export_scope(), None);
+        for role in [
+            Role::Admin,
+            Role::Reviewer,
+            Role::ServiceStaff,
+            Role::Expert,
+        ] {
+            let both = user(&[role, Role::DistrictOfficer], Some("500103"));
+            assert_eq!(both.library_export_scope(), Some(LibraryScope::All));
+        }
     }
 
     #[test]

@@ -37,6 +37,20 @@ pub async fn insert(c: &impl ConnectionTrait, n: &Notification) -> Result<()> {
     Ok(())
 }
 
+/// How many notifications of an account are unread (the navigation's badge).
+pub async fn unread_count(c: &impl ConnectionTrait, account: UserId) -> Result<u64> {
+    Ok(notification::Entity::find()
+        .filter(unread_of(account))
+        .count(c)
+        .await?)
+}
+
+fn unread_of(account: UserId) -> Condition {
+    Condition::all()
+        .add(notification::Column::AccountId.eq(account.to_string()))
+        .add(notification::Column::ReadAt.is_null())
+}
+
 /// The newest notifications of an account, and how many are unread.
 pub async fn of_account(
     c: &impl ConnectionTrait,
@@ -44,14 +58,7 @@ pub async fn of_account(
     limit: u64,
 ) -> Result<(Vec<Notification>, u64)> {
     let mine = notification::Column::AccountId.eq(account.to_string());
-    let unread = notification::Entity::find()
-        .filter(
-            Condition::all()
-                .add(mine.clone())
-                .add(notification::Column::ReadAt.is_null()),
-        )
-        .count(c)
-        .await?;
+    let unread = unread_count(c, account).await?;
     let rows = notification::Entity::find()
         .filter(mine)
         .order_by_desc(notification::Column::CreatedAt)

@@ -17,3 +17,8 @@ pub async fn mark_read(st: &AppState, actor: &Actor, id: Option<uuid::Uuid>) -> 
     tx.commit().await?;
     Ok(n)
 }
+
+/// How many of the user's notifications are unread, for the navigation.
+pub async fn unread_count(st: &AppState, user: talentlib_domain::ids::UserId) -> AppResult<u64> {
+    Ok(notifications::unread_count(st.store.db(), user).await?)
+}

@@ -402,8 +402,8 @@ fn is_staff(actor: &Actor) -> bool {
 /// An application's rating, for whoever may see the application; 404 before finalizing.
 pub async fn rating_of(st: &AppState, actor: &Actor, app: ApplicationId) -> AppResult<RatingRow> {
     let db = st.store.db();
-    let row = load_visible(db, actor, app).await?;
-    let _ = row;
+    // Only to check that the actor may see the application (404 otherwise).
+    load_visible(db, actor, app).await?;
     ratings::of_application(db, app)
         .await?
         .ok_or(AppError::NotFound)

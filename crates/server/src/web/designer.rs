@@ -313,7 +313,11 @@ async fn get_application(
         .await
         .map_err(|e| page.error(e))?;
     let is_owner = view.designer_id == actor.user.id;
+    // Commission staff reach the document review from the record (read-only once decided).
+    let can_review = view.status.was_submitted()
+        && (actor.user.has(Role::Reviewer) || actor.user.has(Role::Admin));
     let ctx = context! {
+        review_href => can_review.then(|| format!("/review/applications/{}", view.id)),
         app => context::summary(&view, batch_name(&st, view.batch_id).await),
         values => form_values(&view),
         form => context::form_spec(page.lang),

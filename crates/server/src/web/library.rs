@@ -23,7 +23,6 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 use talentlib_domain::form::{Choice, WorkType};
 use talentlib_domain::paging::Page;
-use talentlib_domain::roles::Role;
 use talentlib_domain::rubric::Rubric;
 use talentlib_store::ratings::{LibraryFilter, LibraryOrder, RatingRow};
 
@@ -224,17 +223,9 @@ async fn get_library(
         .map(|s| [s.to_string(), page.t(&format!("library.sort.{s}"))])
         .collect();
     // Officers export their own district only (the service narrows it); say so beside the buttons.
-    let district_only = actor.as_ref().is_some_and(|a| {
-        a.user.has(Role::DistrictOfficer)
-            && ![
-                Role::Admin,
-                Role::Reviewer,
-                Role::ServiceStaff,
-                Role::Expert,
-            ]
-            .iter()
-            .any(|r| a.user.has(*r))
-    });
+    let district_only = actor
+        .as_ref()
+        .is_some_and(library::exports_own_district_only);
     let ctx = context! {
         staff => staff,
         lines => rows.iter().map(|r| line(page.lang, &rubric, r, staff)).collect::<Vec<_>>(),

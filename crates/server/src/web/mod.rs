@@ -5,6 +5,7 @@ pub mod admin;
 pub mod designer;
 pub mod expert;
 pub mod library;
+pub mod nav;
 pub mod page;
 pub mod public;
 pub mod review;

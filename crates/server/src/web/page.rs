@@ -31,6 +31,8 @@ pub struct PageCtx {
     new_anon_csrf: Option<String>,
     pub ip: String,
     pub secure_cookies: bool,
+    /// The signed-in user's unread notifications, shown in the navigation.
+    pub unread: u64,
 }
 
 #[derive(Serialize)]
@@ -69,7 +71,15 @@ impl FromRequestParts<AppState> for PageCtx {
                 }
             },
         };
+        // A badge is not worth failing a page for: a database hiccup shows no count.
+        let unread = match &user {
+            Some(u) => crate::service::notifications::unread_count(st, u.id)
+                .await
+                .unwrap_or(0),
+            None => 0,
+        };
         Ok(PageCtx {
+            unread,
             lang,
             user,
             path: uri.path().to_string(),
@@ -93,7 +103,14 @@ impl PageCtx {
             roles: u.roles.iter().map(|r| r.as_str()).collect(),
             district_code: u.district_code.as_deref(),
         });
+        let nav = self
+            .user
+            .as_ref()
+            .map(|u| super::nav::items(&u.roles))
+            .unwrap_or_default();
         let base = context! {
+            nav => nav,
+            unread => self.unread,
             lang => self.lang.code(),
             other_lang => self.lang.other().code(),
             user => user,

@@ -76,22 +76,6 @@ fn session_cookie(page: &PageCtx, token: &str, max_age_secs: i64) -> String {
     )
 }
 
-/// Where a user goes after signing in: the page they wanted, else their main page.
-fn landing(roles: &talentlib_domain::roles::Roles) -> &'static str {
-    use talentlib_domain::roles::Role;
-    if roles.has(Role::Designer) {
-        "/me/application"
-    } else if roles.has(Role::Reviewer) {
-        "/review"
-    } else if roles.has(Role::DistrictOfficer) {
-        "/district"
-    } else if roles.has(Role::Admin) {
-        "/admin/users"
-    } else {
-        "/"
-    }
-}
-
 async fn post_signin(
     State(st): State<AppState>,
     page: PageCtx,
@@ -102,7 +86,7 @@ async fn post_signin(
         Ok((token, session, account)) => {
             let next = match f.next.as_deref() {
                 Some(n) if n != "/" => safe_local_path(Some(n)),
-                _ => landing(&account.roles).to_string(),
+                _ => super::nav::landing(&account.roles).to_string(),
             };
             let mut res = Redirect::to(&next).into_response();
             let max_age = (session.expires_at - session.created_at) / 1000;
