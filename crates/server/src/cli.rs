@@ -64,6 +64,16 @@ enum Command {
         /// How many designers.
         #[arg(long)]
         designers: usize,
+        /// Applications per batch.
+        #[arg(long, default_value_t = crate::seed::SeedOptions::DEFAULT_BATCH_SIZE)]
+        batch_size: usize,
+        /// Experts who score each application (at most 30).
+        #[arg(long, default_value_t = crate::seed::SeedOptions::DEFAULT_EXPERTS_PER_APPLICATION)]
+        experts_per_application: usize,
+        /// Leave the batches in `scoring` with every score in and no rating published (to
+        /// benchmark finalizing).
+        #[arg(long)]
+        unfinalized: bool,
     },
     /// Serve with realistic demo data, printing the demo accounts.
     Demo {
@@ -166,16 +176,34 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Seed { place, designers } => {
+        Command::Seed {
+            place,
+            designers,
+            batch_size,
+            experts_per_application,
+            unfinalized,
+        } => {
+            let opts = crate::seed::SeedOptions {
+                designers,
+                batch_size,
+                experts_per_application,
+                unfinalized,
+            };
+            opts.check()?;
             let config = load(&cli.config, None, place)?;
             let state = open_state(config).await.map_err(|e| format!("{e:#}"))?;
-            let report = crate::seed::seed(&state, designers)
+            let report = crate::seed::seed(&state, opts)
                 .await
                 .map_err(|e| format!("{e:#}"))?;
             println!(
-                "seeded {} rated designers in {} finalized batches in {:.1} s",
+                "seeded {} designers in {} {} batches in {:.1} s",
                 report.designers,
                 report.batches,
+                if unfinalized {
+                    "scored, unfinalized"
+                } else {
+                    "finalized"
+                },
                 report.millis as f64 / 1000.0
             );
             Ok(())

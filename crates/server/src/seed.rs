@@ -53,10 +53,38 @@ const EMPLOYERS: [&str; 12] = [
     "重庆某工业设计公司",
 ];
 const EXPERTS: usize = 30;
-/// Applications per seeded batch.
-const BATCH_SIZE: usize = 10_000;
 /// Designers written per transaction.
 const CHUNK: usize = 2_000;
+
+/// What to seed.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedOptions {
+    pub designers: usize,
+    /// Applications per batch.
+    pub batch_size: usize,
+    /// Experts who score each application.
+    pub experts_per_application: usize,
+    /// Leave the batches in `scoring`, every sheet in but no rating published: what a
+    /// finalize benchmark starts from.
+    pub unfinalized: bool,
+}
+
+impl SeedOptions {
+    pub const DEFAULT_BATCH_SIZE: usize = 10_000;
+    pub const DEFAULT_EXPERTS_PER_APPLICATION: usize = 3;
+
+    pub fn check(&self) -> Result<(), String> {
+        if self.batch_size == 0 {
+            return Err("--batch-size must be at least 1".into());
+        }
+        if !(1..=EXPERTS).contains(&self.experts_per_application) {
+            return Err(format!(
+                "--experts-per-application must be between 1 and {EXPERTS}"
+            ));
+        }
+        Ok(())
+    }
+}
 
 pub struct SeedReport {
     pub designers: usize,
@@ -177,7 +205,9 @@ async fn ensure_staff(st: &AppState, hash: &str) -> anyhow::Result<(UserId, Vec<
     Ok((reviewer, experts))
 }
 
-pub async fn seed(st: &AppState, designers: usize) -> anyhow::Result<SeedReport> {
+pub async fn seed(st: &AppState, opts: SeedOptions) -> anyhow::Result<SeedReport> {
+    opts.check().map_err(anyhow::Error::msg)?;
+    let designers = opts.designers;
     let started = std::time::Instant::now();
     let hash = hash_password("talentlib-seed".into())
         .await
@@ -205,12 +235,16 @@ pub async fn seed(st: &AppState, designers: usize) -> anyhow::Result<SeedReport>
     let mut written = 0usize;
     let mut batch_count = 0usize;
     while written < designers {
-        let in_batch = BATCH_SIZE.min(designers - written);
+        let in_batch = opts.batch_size.min(designers - written);
         let now = now_millis();
         let batch = BatchRow {
             id: BatchId::from_uuid(new_uuid()),
             name: format!("种子批次 {run}-{}", batch_count + 1),
-            status: BatchStatus::Finalized,
+            status: if opts.unfinalized {
+                BatchStatus::Scoring
+            } else {
+                BatchStatus::Finalized
+            },
             created_by: reviewer,
             created_at: now,
             closed_at: Some(now),
@@ -232,6 +266,7 @@ pub async fn seed(st: &AppState, designers: usize) -> anyhow::Result<SeedReport>
                 &experts,
                 &rubric,
                 &hash,
+                opts,
                 (&sample_key, sample_size, &sample_sha),
             )
             .await?;
@@ -259,6 +294,7 @@ async fn write_chunk(
     experts: &[Expert],
     rubric: &talentlib_domain::rubric::RubricDef,
     hash: &str,
+    opts: SeedOptions,
     (sample_key, sample_size, sample_sha): (&str, i64, &str),
 ) -> anyhow::Result<()> {
     let now = now_millis();
@@ -355,10 +391,11 @@ async fn write_chunk(
             employer: a.employer.clone(),
         })
         .collect();
+    let k = opts.experts_per_application;
     let drawn =
-        assign(&applicants, experts, 3, rng.next_u64()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut assignment_rows = Vec::with_capacity(3 * n);
-    let mut scores = Vec::with_capacity(3 * n);
+        assign(&applicants, experts, k, rng.next_u64()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut assignment_rows = Vec::with_capacity(k * n);
+    let mut scores = Vec::with_capacity(k * n);
     let mut ratings_rows = Vec::with_capacity(n);
     let mut panels = Vec::with_capacity(n);
     for (a, (row, form)) in drawn.iter().zip(apps.iter().zip(&forms)) {
@@ -392,13 +429,13 @@ async fn write_chunk(
                 updated_at: now,
             });
         }
-        let Some(agg) = aggregate(&sheets) else {
-            continue;
-        };
         if let Some(p) = crate::service::scoring::panel_row(row.id, batch_id, &sheets, rubric, now)
         {
             panels.push(p);
         }
+        let Some(agg) = aggregate(&sheets).filter(|_| !opts.unfinalized) else {
+            continue;
+        };
         ratings_rows.push(RatingRow {
             id: new_uuid(),
             designer_id: row.designer_id,

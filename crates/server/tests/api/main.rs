@@ -11,4 +11,5 @@ mod batches;
 mod hostile;
 mod reference;
 mod scoring;
+mod seed;
 mod visibility;
