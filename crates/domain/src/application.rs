@@ -41,6 +41,13 @@ impl Status {
         matches!(self, Status::Draft | Status::Returned)
     }
 
+    /// Not yet decided: being written, awaiting review, or back with the designer. A designer
+    /// with one of these continues it rather than starting another (it carries over to the
+    /// open batch when submitted).
+    pub fn is_in_progress(&self) -> bool {
+        matches!(self, Status::Draft | Status::Submitted | Status::Returned)
+    }
+
     /// Has the commission ever received it? Reviewers see only these.
     pub fn was_submitted(&self) -> bool {
         !matches!(self, Status::Draft)

@@ -67,6 +67,36 @@ impl Serialize for BatchStatus {
     }
 }
 
+/// Which batch a submission goes into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitInto {
+    /// The application's own batch.
+    OwnBatch,
+    /// The newest open batch: the application's own batch has moved on without it.
+    NewestOpen,
+}
+
+/// Where an application is submitted (API.md: an application belongs to one open batch;
+/// notice IV(4): collection runs all year, batch by batch). Its own batch while that is open;
+/// an application returned for supplement may also come back while its batch is closed, until
+/// scoring begins. Otherwise (a draft left in a closed batch, or a returned application whose
+/// batch is being scored) it carries over to the newest open batch, so nothing a designer typed
+/// is stranded; with no open batch, it waits.
+pub fn submission_batch(
+    application: crate::application::Status,
+    own: BatchStatus,
+    open_batch_exists: bool,
+) -> Result<SubmitInto, RuleError> {
+    use crate::application::Status;
+    match (application, own) {
+        (_, BatchStatus::Open) | (Status::Returned, BatchStatus::Closed) => {
+            Ok(SubmitInto::OwnBatch)
+        }
+        _ if open_batch_exists => Ok(SubmitInto::NewestOpen),
+        _ => Err(RuleError::BatchNotOpen),
+    }
+}
+
 /// A batch name: 1 to 100 characters after trimming.
 pub fn parse_batch_name(raw: &str) -> Result<String, crate::error::Problem> {
     let name = raw.trim();
@@ -85,7 +115,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_open_batches_close_and_names_are_bounded() {
+    fn the_lifecycle_moves_one_way() {
         assert_eq!(BatchStatus::Open.close(), Ok(BatchStatus::Closed));
         assert_eq!(BatchStatus::Closed.close(), Err(RuleError::BatchNotOpen));
         assert_eq!(
@@ -101,8 +131,48 @@ mod tests {
             BatchStatus::Finalized.finalize(),
             Err(RuleError::BatchNotScoring)
         );
+    }
+
+    #[test]
+    fn submissions_go_to_their_batch_or_carry_over_to_the_open_one() {
+        use crate::application::Status::{Draft, Returned};
+        use SubmitInto::*;
+        for open_exists in [false, true] {
+            assert_eq!(
+                submission_batch(Draft, BatchStatus::Open, open_exists),
+                Ok(OwnBatch)
+            );
+            assert_eq!(
+                submission_batch(Returned, BatchStatus::Open, open_exists),
+                Ok(OwnBatch)
+            );
+            assert_eq!(
+                submission_batch(Returned, BatchStatus::Closed, open_exists),
+                Ok(OwnBatch)
+            );
+        }
+        for own in [BatchStatus::Scoring, BatchStatus::Finalized] {
+            assert_eq!(submission_batch(Returned, own, true), Ok(NewestOpen));
+            assert_eq!(
+                submission_batch(Returned, own, false),
+                Err(RuleError::BatchNotOpen)
+            );
+        }
+        assert_eq!(
+            submission_batch(Draft, BatchStatus::Closed, true),
+            Ok(NewestOpen)
+        );
+        assert_eq!(
+            submission_batch(Draft, BatchStatus::Closed, false),
+            Err(RuleError::BatchNotOpen)
+        );
+    }
+
+    #[test]
+    fn batch_names_are_bounded() {
         assert_eq!(parse_batch_name("  2026年第一批 ").unwrap(), "2026年第一批");
         assert!(parse_batch_name("   ").is_err());
         assert!(parse_batch_name(&"批".repeat(101)).is_err());
+        assert!(parse_batch_name("批\u{0}").is_err());
     }
 }

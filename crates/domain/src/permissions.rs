@@ -87,19 +87,11 @@ impl Viewer {
         self.roles.iter().any(|r| r.is_staff())
     }
 
-    /// Browsing the library: staff roles see every current rating (API.md); everyone else, the
-    /// public directory.
+    /// The part of the library the viewer browses and exports. Commission, service-centre and
+    /// expert staff see every current rating (API.md: "staff roles see it all"); a district
+    /// officer sees their own district (issue 3: "a district officer exports their district
+    /// only"); everyone else, the public directory.
     pub fn library_scope(&self) -> LibraryScope {
-        if self.is_staff() {
-            LibraryScope::All
-        } else {
-            LibraryScope::Public
-        }
-    }
-
-    /// Exporting the library (issue 3): commission, service-centre and expert staff export it all;
-    /// a district officer exports their own district only; nobody else exports (None).
-    pub fn library_export_scope(&self) -> Option<LibraryScope> {
         let sees_all = [
             Role::Admin,
             Role::Reviewer,
@@ -107,11 +99,11 @@ impl Viewer {
             Role::Expert,
         ];
         if sees_all.iter().any(|r| self.has(*r)) {
-            Some(LibraryScope::All)
-        } else if self.has(Role::DistrictOfficer) {
-            self.district_code.clone().map(LibraryScope::District)
+            LibraryScope::All
+        } else if let (true, Some(code)) = (self.has(Role::DistrictOfficer), &self.district_code) {
+            LibraryScope::District(code.clone())
         } else {
-            None
+            LibraryScope::Public
         }
     }
 }
@@ -198,18 +190,16 @@ mod tests {
     #[test]
     fn library_scopes_follow_roles() {
         let officer = user(&[Role::DistrictOfficer], Some("500103"));
-        assert_eq!(officer.library_scope(), LibraryScope::All);
         assert_eq!(
-            officer.library_export_scope(),
-            Some(LibraryScope::District("500103".into()))
+            officer.library_scope(),
+            LibraryScope::District("500103".into())
         );
+        let no_district = user(&[Role::DistrictOfficer], None);
+        assert_eq!(no_district.library_scope(), LibraryScope::Public);
         assert_eq!(
-            user(&[Role::DistrictOfficer], None).library_export_scope(),
-            None
+            user(&[Role::Designer], None).library_scope(),
+            LibraryScope::Public
         );
-        let designer = user(&[Role::Designer], None);
-        assert_eq!(designer.library_scope(), LibraryScope::Public);
-        assert_eq!(designer.library_export_scope(), None);
         for role in [
             Role::Admin,
             Role::Reviewer,
@@ -217,7 +207,7 @@ mod tests {
             Role::Expert,
         ] {
             let both = user(&[role, Role::DistrictOfficer], Some("500103"));
-            assert_eq!(both.library_export_scope(), Some(LibraryScope::All));
+            assert_eq!(both.library_scope(), LibraryScope::All);
         }
     }
 

@@ -248,6 +248,7 @@ pub async fn seed(st: &AppState, opts: SeedOptions) -> anyhow::Result<SeedReport
             created_by: reviewer,
             created_at: now,
             closed_at: Some(now),
+            rubric_version: Some(rubric.version.clone()),
         };
         let tx = st.store.write().await?;
         batches::insert(&*tx, &batch).await?;

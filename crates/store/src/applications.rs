@@ -137,6 +137,25 @@ pub async fn get(c: &impl ConnectionTrait, id: ApplicationId) -> Result<Option<A
 }
 
 /// Writes every mutable column of the row (one UPDATE for a whole save).
+/// Moves an application into another batch; `Duplicate("application")` when the designer
+/// already has one there.
+pub async fn move_to_batch(
+    c: &impl ConnectionTrait,
+    id: ApplicationId,
+    batch: BatchId,
+) -> Result<()> {
+    let res = application::Entity::update_many()
+        .col_expr(application::Column::BatchId, Expr::value(batch.to_string()))
+        .filter(application::Column::ApplicationId.eq(id.to_string()))
+        .exec(c)
+        .await
+        .map_err(unique_as("application"))?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub async fn update(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
     let res = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(r.status.as_str()))

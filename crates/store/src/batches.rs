@@ -18,6 +18,8 @@ pub struct BatchRow {
     pub created_by: UserId,
     pub created_at: Millis,
     pub closed_at: Option<Millis>,
+    /// The rubric version the batch is scored by, pinned when experts are assigned.
+    pub rubric_version: Option<String>,
 }
 
 fn from_model(m: batch::Model) -> Result<BatchRow> {
@@ -29,6 +31,7 @@ fn from_model(m: batch::Model) -> Result<BatchRow> {
         created_by: parse_id(&m.created_by)?,
         created_at: m.created_at,
         closed_at: m.closed_at,
+        rubric_version: m.rubric_version,
     })
 }
 
@@ -40,6 +43,7 @@ pub async fn insert(c: &impl ConnectionTrait, b: &BatchRow) -> Result<()> {
         created_by: Set(b.created_by.to_string()),
         created_at: Set(b.created_at),
         closed_at: Set(b.closed_at),
+        rubric_version: Set(b.rubric_version.clone()),
     })
     .exec_without_returning(c)
     .await
@@ -91,6 +95,27 @@ pub async fn set_status(
         update = update.col_expr(batch::Column::ClosedAt, Expr::value(at));
     }
     let res = update
+        .filter(batch::Column::BatchId.eq(id.to_string()))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Starts scoring: the status moves to `scoring` and the rubric version is pinned.
+pub async fn start_scoring(
+    c: &impl ConnectionTrait,
+    id: BatchId,
+    rubric_version: &str,
+) -> Result<()> {
+    let res = batch::Entity::update_many()
+        .col_expr(
+            batch::Column::Status,
+            Expr::value(BatchStatus::Scoring.as_str()),
+        )
+        .col_expr(batch::Column::RubricVersion, Expr::value(rubric_version))
         .filter(batch::Column::BatchId.eq(id.to_string()))
         .exec(c)
         .await?;

@@ -68,6 +68,7 @@ pub mod batch {
         pub created_by: String,
         pub created_at: i64,
         pub closed_at: Option<i64>,
+        pub rubric_version: Option<String>,
     }
     no_relations!();
 }

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(Scoring),
             Box::new(Notifications),
             Box::new(Panels),
+            Box::new(BatchRubric),
         ]
     }
 }
@@ -669,5 +670,38 @@ impl MigrationTrait for Panels {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(n("panel")).to_owned())
             .await
+    }
+}
+
+/// The rubric version a batch is scored by, pinned when experts are assigned: a rubric published
+/// while experts score applies to later batches, so caps never change under an expert's sheet.
+struct BatchRubric;
+
+impl MigrationName for BatchRubric {
+    fn name(&self) -> &str {
+        "m0006_batch_rubric"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for BatchRubric {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(n("batch"))
+                .add_column(text_null("rubric_version"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(n("batch"))
+                .drop_column(n("rubric_version"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::{new_uuid, now_millis, today_in_chongqing, AppState};
 use std::collections::HashSet;
 use talentlib_domain::application::Status;
+use talentlib_domain::batch::{submission_batch, SubmitInto};
 use talentlib_domain::eligibility::check_submission;
 use talentlib_domain::form::{parse_form, ApplicationForm};
 use talentlib_domain::identity::{mask_id_number, mask_phone};
@@ -311,14 +312,16 @@ pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResul
     let batch = batches::get(&*tx, row.batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    // A draft needs an open batch; an application returned for supplement may come back while
-    // its batch is closed, as long as scoring has not begun.
-    let batch_ok = batch.status.accepts_submissions()
-        || (row.status == Status::Returned
-            && batch.status == talentlib_domain::batch::BatchStatus::Closed);
-    if !batch_ok {
-        return Err(AppError::Rule(RuleError::BatchNotOpen));
-    }
+    let open = batches::newest_open(&*tx).await?;
+    let moved_from = match submission_batch(row.status, batch.status, open.is_some())? {
+        SubmitInto::OwnBatch => None,
+        SubmitInto::NewestOpen => {
+            let open = open.ok_or(RuleError::BatchNotOpen)?;
+            // One application per designer per batch: a second one there is a conflict (409).
+            applications::move_to_batch(&*tx, id, open.id).await?;
+            Some(std::mem::replace(&mut row.batch_id, open.id))
+        }
+    };
     let form = stored_form(st, &row)?;
     let files = attachments::of_application(&*tx, id).await?;
     let evidence: HashSet<ItemId> = files.iter().filter_map(|a| a.item_id).collect();
@@ -338,9 +341,16 @@ pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResul
         comment: None,
     };
     applications::insert_event(&*tx, new_uuid(), &event).await?;
-    let detail = flags
-        .major_outside_list
-        .then(|| "major_outside_list".to_string());
+    let detail = [
+        flags
+            .major_outside_list
+            .then(|| "major_outside_list".to_string()),
+        moved_from.map(|b| format!("moved_from_batch={b}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    let detail = (!detail.is_empty()).then(|| detail.join(" "));
     audit::by(&*tx, actor, "application.submit", "application", id, detail).await?;
     tx.commit().await?;
     view(st.store.db(), actor, &row, form).await

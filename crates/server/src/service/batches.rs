@@ -25,6 +25,7 @@ pub async fn create(st: &AppState, actor: &Actor, name: &str) -> AppResult<Batch
         created_by: actor.user.id,
         created_at: now_millis(),
         closed_at: None,
+        rubric_version: None,
     };
     let tx = st.store.write().await?;
     batches::insert(&*tx, &batch).await?;

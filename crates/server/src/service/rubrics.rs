@@ -3,6 +3,7 @@
 use super::{audit, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::{now_millis, AppState};
+use talentlib_domain::ids::BatchId;
 use talentlib_domain::roles::Role;
 use talentlib_domain::rubric::RubricDef;
 use talentlib_domain::RuleError;
@@ -27,9 +28,25 @@ pub async fn current(c: &impl ConnectionTrait) -> AppResult<RubricDef> {
     }
 }
 
+/// The rubric a batch is scored by: the version pinned when its experts were assigned, else
+/// (before scoring starts) the one in force.
+pub async fn for_batch(c: &impl ConnectionTrait, batch: BatchId) -> AppResult<RubricDef> {
+    let pinned = talentlib_store::batches::get(c, batch)
+        .await?
+        .and_then(|b| b.rubric_version);
+    match pinned {
+        Some(v) => of_version(c, &v).await,
+        None => current(c).await,
+    }
+}
+
 /// A given version (old ones stay readable); the default is always available.
 pub async fn version(st: &AppState, version: &str) -> AppResult<RubricDef> {
-    match rubrics::get(st.store.db(), version).await? {
+    of_version(st.store.db(), version).await
+}
+
+async fn of_version(c: &impl ConnectionTrait, version: &str) -> AppResult<RubricDef> {
+    match rubrics::get(c, version).await? {
         Some(row) => parse_row(&row),
         None if version == RubricDef::default_rubric().version => Ok(RubricDef::default_rubric()),
         None => Err(AppError::NotFound),

@@ -37,7 +37,7 @@ pub async fn reference_score(
         .filter(|c| c.verified)
         .map(|c| c.item_id)
         .collect();
-    let rubric = rubrics::current(db).await?;
+    let rubric = rubrics::for_batch(db, row.batch_id).await?;
     Ok(rubric.reference_score(&form, &verified, today_in_chongqing().year()))
 }
 
@@ -119,11 +119,14 @@ pub async fn assign(
         })
         .collect();
     store_scoring::insert_assignments(&*tx, &rows).await?;
-    batches::set_status(&*tx, batch_id, next, now).await?;
+    debug_assert_eq!(next, talentlib_domain::batch::BatchStatus::Scoring);
+    let rubric = rubrics::current(&*tx).await?;
+    batches::start_scoring(&*tx, batch_id, &rubric.version).await?;
     let detail = format!(
-        "seed={seed} experts_per_application={} applications={}",
+        "seed={seed} experts_per_application={} applications={} rubric={}",
         req.per_application,
-        items.len()
+        items.len(),
+        rubric.version
     );
     audit::by(&*tx, actor, "batch.assign", "batch", batch_id, Some(detail)).await?;
     tx.commit().await?;
@@ -233,7 +236,7 @@ pub async fn save_scores(
     if batch.status == talentlib_domain::batch::BatchStatus::Finalized {
         return Err(AppError::Rule(RuleError::BatchFinalized));
     }
-    let rubric = rubrics::current(&*tx).await?;
+    let rubric = rubrics::for_batch(&*tx, row.batch_id).await?;
     let sheet = parse_sheet(raw, &rubric).map_err(AppError::Invalid)?;
     let comment = comment
         .map(|c| c.trim().chars().take(2000).collect::<String>())
@@ -311,7 +314,7 @@ async fn compute(
     for s in scores {
         sheets.entry(s.application_id).or_default().push(s.sheet);
     }
-    let rubric = rubrics::current(c).await?;
+    let rubric = rubrics::for_batch(c, batch_id).await?;
     let mut ratings = Vec::with_capacity(accepted.len());
     for line in accepted {
         let Some(agg) = sheets.get(&line.id).and_then(|s| aggregate(s)) else {

@@ -23,9 +23,11 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use talentlib_domain::batch::{submission_batch, SubmitInto};
 use talentlib_domain::ids::{ApplicationId, BatchId};
 use talentlib_domain::roles::Role;
 use talentlib_domain::{FieldError, RuleError};
+use talentlib_store::batches::BatchRow;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -95,33 +97,46 @@ async fn render_mine(
         .await
         .map_err(|e| page.error(e))?;
     let open = batches::open_batch(st).await.map_err(|e| page.error(e))?;
-    let mut names: HashMap<BatchId, Option<String>> = HashMap::new();
+    let mut batches_seen: HashMap<BatchId, Option<BatchRow>> = HashMap::new();
     // Newest first, as the service lists them.
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        let batch = match names.get(&row.batch_id) {
-            Some(name) => name.clone(),
-            None => {
-                let name = batch_name(st, row.batch_id).await;
-                names.insert(row.batch_id, name.clone());
-                name
-            }
+        if let std::collections::hash_map::Entry::Vacant(slot) = batches_seen.entry(row.batch_id) {
+            let b = talentlib_store::batches::get(st.store.db(), row.batch_id)
+                .await
+                .ok()
+                .flatten();
+            slot.insert(b);
+        }
+        let batch = batches_seen.get(&row.batch_id).and_then(Option::as_ref);
+        // Where submitting would put it: a draft or returned application whose batch moved on
+        // carries over to the open batch, or waits for the next one.
+        let target = batch
+            .filter(|_| row.status.is_editable())
+            .map(|b| submission_batch(row.status, b.status, open.is_some()));
+        let carries_over_to = match target {
+            Some(Ok(SubmitInto::NewestOpen)) => open.as_ref().map(|b| b.name.clone()),
+            _ => None,
         };
         items.push(json!({
             "id": row.id.to_string(),
             "status": row.status.as_str(),
-            "batch_name": batch,
+            "batch_name": batch.map(|b| b.name.clone()),
             "updated_at": context::local_time(row.updated_at),
             "submitted_at": row.submitted_at.map(context::local_time),
             "review_comment": row.review_comment,
             "can_edit": row.status.is_editable(),
+            "carries_over_to": carries_over_to,
+            "waits_for_batch": matches!(target, Some(Err(_))),
         }));
     }
     let applied = open
         .as_ref()
         .is_some_and(|b| rows.iter().any(|r| r.batch_id == b.id));
-    // Whether to offer the button; the service decides whether starting is allowed.
-    let can_start = open.is_some() && !applied && actor.user.has(Role::Designer);
+    // Whether to offer the button (the service decides whether starting is allowed): not while
+    // an application is still in progress, which the designer continues instead.
+    let in_progress = rows.iter().any(|r| r.status.is_in_progress());
+    let can_start = open.is_some() && !applied && !in_progress && actor.user.has(Role::Designer);
     let ctx = context! {
         applications => items,
         open_batch => open.map(|b| b.name),

@@ -243,7 +243,10 @@ async fn render_score(
     let assignment = &queue.items[position];
     let view = applications::get(st, actor, id).await.map_err(err)?;
     let reference = scoring::reference_score(st, actor, id).await.map_err(err)?;
-    let rubric = rubrics::current(st.store.db()).await.map_err(err)?.view();
+    let rubric = rubrics::for_batch(st.store.db(), view.batch_id)
+        .await
+        .map_err(err)?
+        .view();
     let saved = scoring::my_sheet(st, actor, id).await.map_err(err)?;
     let typed = typed.unwrap_or_else(|| Typed {
         scores: saved

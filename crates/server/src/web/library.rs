@@ -223,9 +223,7 @@ async fn get_library(
         .map(|s| [s.to_string(), page.t(&format!("library.sort.{s}"))])
         .collect();
     // Officers export their own district only (the service narrows it); say so beside the buttons.
-    let district_only = actor
-        .as_ref()
-        .is_some_and(library::exports_own_district_only);
+    let district_only = actor.as_ref().is_some_and(library::own_district_only);
     let ctx = context! {
         staff => staff,
         lines => rows.iter().map(|r| line(page.lang, &rubric, r, staff)).collect::<Vec<_>>(),

@@ -296,3 +296,111 @@ async fn unknown_batches_are_404() {
         expect_error(res, 404, "not_found").await;
     }
 }
+
+/// A returned application whose batch has gone on to scoring, and a draft left in a closed
+/// batch, are submitted into the newest open batch; with none open they wait (409).
+#[tokio::test]
+async fn applications_left_behind_by_their_batch_carry_over_to_the_open_one() {
+    let app = spawn_app().await;
+    let reviewer = app.staff(&["reviewer"], None, None).await;
+    let open = |name: &'static str| {
+        let (app, token) = (&app, reviewer.token.clone());
+        async move {
+            let res = app.post("/batches", &token, json!({"name": name})).await;
+            expect(res, 201).await["id"].as_str().unwrap().to_string()
+        }
+    };
+    let close = |batch: String| {
+        let (app, token) = (&app, reviewer.token.clone());
+        async move {
+            let res = app
+                .post(&format!("/batches/{batch}/close"), &token, json!({}))
+                .await;
+            expect(res, 200).await;
+        }
+    };
+    let first = open("第一批").await;
+    let kept = app.designer().await;
+    let kept_app = app.submitted(&kept).await;
+    let back = app.designer().await;
+    let back_app = app.submitted(&back).await;
+    expect(review(&app, &reviewer, &kept_app, "accept").await, 200).await;
+    expect(review(&app, &reviewer, &back_app, "return").await, 200).await;
+    close(first.clone()).await;
+    app.staff(&["expert"], None, Some("评审单位")).await;
+    let res = app
+        .post(
+            &format!("/batches/{first}/assign"),
+            &reviewer.token,
+            json!({"experts_per_application": 1}),
+        )
+        .await;
+    expect(res, 200).await;
+
+    // Scoring has begun and no batch is open: it waits.
+    expect_error(submit(&app, &back, &back_app).await, 409, "batch_not_open").await;
+    let second = open("第二批").await;
+    expect(submit(&app, &back, &back_app).await, 200).await;
+    let moved = expect(
+        app.get(&format!("/applications/{back_app}"), &back.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(moved["batch_id"], second.as_str());
+    assert_eq!(moved["status"], "submitted");
+
+    // A draft left in a closed batch goes into the next open one.
+    let late = app.designer().await;
+    let draft = app.draft(&late).await;
+    fill_completely(&app, &late, &draft).await;
+    let twice = app.designer().await;
+    let old_draft = app.draft(&twice).await;
+    fill_completely(&app, &twice, &old_draft).await;
+    close(second.clone()).await;
+    expect_error(submit(&app, &late, &draft).await, 409, "batch_not_open").await;
+    let third = open("第三批").await;
+    expect(submit(&app, &late, &draft).await, 200).await;
+    let moved = expect(
+        app.get(&format!("/applications/{draft}"), &late.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(moved["batch_id"], third.as_str());
+    // One application per designer per batch: with one of their own there already, 409, and
+    // the old draft stays where it was.
+    app.draft(&twice).await;
+    expect_error(
+        submit(&app, &twice, &old_draft).await,
+        409,
+        "already_applied",
+    )
+    .await;
+    let stayed = expect(
+        app.get(&format!("/applications/{old_draft}"), &twice.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(stayed["batch_id"], second.as_str());
+    assert_eq!(stayed["status"], "draft");
+}
+
+async fn review(app: &TestApp, reviewer: &User, id: &str, decision: &str) -> reqwest::Response {
+    app.post(
+        &format!("/applications/{id}/review"),
+        &reviewer.token,
+        json!({"decision": decision, "comment": "请补充职称证书", "items": []}),
+    )
+    .await
+}
+
+async fn submit(app: &TestApp, designer: &User, id: &str) -> reqwest::Response {
+    app.post(
+        &format!("/applications/{id}/submit"),
+        &designer.token,
+        json!({}),
+    )
+    .await
+}

@@ -9,6 +9,7 @@ mod applications;
 mod attachments;
 mod batches;
 mod hostile;
+mod library;
 mod reference;
 mod scoring;
 mod seed;

@@ -611,3 +611,69 @@ async fn experts_never_score_a_colleague() {
     .await;
     assert!(mine.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_batch_is_scored_and_rated_by_the_rubric_in_force_when_experts_were_assigned() {
+    let s = accepted_scene(1).await;
+    let app = &s.app;
+    let expert = app.staff(&["expert"], None, Some("评审单位")).await;
+    expect(
+        app.post(
+            &format!("/batches/{}/assign", s.batch),
+            &s.reviewer.token,
+            json!({"experts_per_application": 1}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // A new version published while experts score: titles capped at 5 instead of 15.
+    let admin = app.staff(&["admin"], None, None).await;
+    let mut file: Value =
+        serde_json::from_str(include_str!("../../../../seed/scoring-rubric.json")).unwrap();
+    file["version"] = json!("2027-1");
+    file["categories"]["titles"]["cap"] = json!(5);
+    file["categories"]["awards"]["cap"] = json!(40);
+    expect(app.post("/rubric", &admin.token, file).await, 201).await;
+
+    let (_, app_id) = &s.designers[0];
+    // 12 titles points are within the pinned rubric's cap of 15 (the new cap would refuse them).
+    expect(
+        app.post(
+            &format!("/applications/{app_id}/scores"),
+            &expert.token,
+            sheet(12.0),
+        )
+        .await,
+        200,
+    )
+    .await;
+    expect(
+        app.post(
+            &format!("/batches/{}/finalize", s.batch),
+            &s.reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let rating = expect(
+        app.get(&format!("/applications/{app_id}/rating"), &s.reviewer.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(rating["rubric_version"], "default-1");
+    assert_eq!(rating["categories"]["titles"], 12.0);
+    // The next batch is scored by the new version.
+    let current = expect(
+        app.req(reqwest::Method::GET, "/rubric", None)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(current["version"], "2027-1");
+}

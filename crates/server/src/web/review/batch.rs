@@ -356,6 +356,12 @@ async fn render(
                     tn(lang, "batch.block.pending_before_assign", submitted),
                 );
             }
+            if returned > 0 {
+                block(
+                    "warn",
+                    tn(lang, "batch.block.returned_before_assign", returned),
+                );
+            }
             if accepted == 0 {
                 block("block", t(lang, "batch.block.no_accepted"));
             }

@@ -487,7 +487,9 @@ async fn render(
     let reference = scoring::reference_score(st, actor, view.id)
         .await
         .map_err(|e| page.error(e))?;
-    let rubric = rubrics::current(db).await.map_err(|e| page.error(e))?;
+    let rubric = rubrics::for_batch(db, view.batch_id)
+        .await
+        .map_err(|e| page.error(e))?;
     let batch = talentlib_store::batches::get(db, view.batch_id)
         .await
         .map_err(|e| page.error(e.into()))?;

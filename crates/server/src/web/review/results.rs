@@ -221,7 +221,9 @@ pub(super) async fn get_panel(
     ids.extend(assigned.iter().copied());
     let names = account_names(&st, &ids).await;
     let name_of = |e: &UserId| names.get(e).cloned().unwrap_or_else(|| e.to_string());
-    let rubric = rubrics::current(db).await.map_err(|e| page.error(e))?;
+    let rubric = rubrics::for_batch(db, id)
+        .await
+        .map_err(|e| page.error(e))?;
     let caps: Vec<String> = CATEGORY_KEYS
         .iter()
         .map(|k| fmt::points(rubric.cap(k)))
