@@ -260,10 +260,16 @@ test('a designer registers, fills in every section, attaches evidence and submit
     // The declaration is still unticked and the ID number fails its checksum; a last change
     // typed just before submitting must survive too.
     await sectionOf(page, 'personal').getByLabel('职务/岗位').fill('首席工业设计师、设计总监');
+    // A value that cannot even be read is listed together with the rest, not in a later round.
+    const years = await page.locator('#personal-design_years').inputValue();
+    await page.locator('#personal-design_years').fill('十年');
     await submitAndWait(page, page.getByRole('button', { name: '提交申报' }));
     assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}/edit`);
-    assert.match(await page.locator('.error-summary h2').innerText(), /有 2 处问题需要修改后才能提交/);
+    assert.match(await page.locator('.error-summary h2').innerText(), /有 3 处问题/);
     const summary = (await page.locator('.error-summary li').allInnerTexts()).map((s) => s.trim());
+    assert.ok(summary.some((s) => s.startsWith('从事工业设计工作年限：')), summary.join(' | '));
+    assert.equal(await page.locator('#personal-design_years').inputValue(), '十年');
+    await page.locator('#personal-design_years').fill(years);
     assert.ok(summary.includes('公民身份号码：公民身份号码无效（未通过 GB 11643 校验），请核对'), summary.join(' | '));
     assert.ok(summary.includes('遵纪守法及信用承诺：请阅读并勾选本项承诺'), summary.join(' | '));
     assert.match(await errorBeside(page, 'personal-id_number'), /公民身份号码无效（未通过 GB 11643 校验）/);

@@ -15,6 +15,7 @@ pub enum Problem {
     TooLong { max: usize },
     TooMany { max: usize },
     OutOfRange { min: i64, max: i64 },
+    TooManyDecimals { max: usize },
     InvalidDate,
     InvalidMonth,
     InFuture,
@@ -46,6 +47,7 @@ impl Problem {
             Problem::TooLong { .. } => "too_long",
             Problem::TooMany { .. } => "too_many",
             Problem::OutOfRange { .. } => "out_of_range",
+            Problem::TooManyDecimals { .. } => "too_many_decimals",
             Problem::InvalidDate => "invalid_date",
             Problem::InvalidMonth => "invalid_month",
             Problem::InFuture => "in_future",
@@ -72,7 +74,9 @@ impl Problem {
         match self {
             Problem::WrongType { expected } => vec![("expected", (*expected).to_string())],
             Problem::UnknownValue { allowed } => vec![("allowed", allowed.clone())],
-            Problem::TooLong { max } | Problem::TooMany { max } => vec![("max", max.to_string())],
+            Problem::TooLong { max }
+            | Problem::TooMany { max }
+            | Problem::TooManyDecimals { max } => vec![("max", max.to_string())],
             Problem::WeakPassword { min } => vec![("min", min.to_string())],
             Problem::OutOfRange { min, max } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]

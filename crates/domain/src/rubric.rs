@@ -158,6 +158,115 @@ pub struct Rubric {
     pub stars: Vec<StarThreshold>,
 }
 
+/// Top-level keys of a rubric file: the ones the engine reads and the documented ones it keeps
+/// for people (notes, gates and settings a later version may use). Anything else is most likely
+/// a misspelling, which would silently change scores, so it is refused.
+const ROOT_KEYS: &[&str] = &[
+    "name",
+    "status",
+    "version",
+    "max_total",
+    "lookback_years",
+    "lookback_applies_to",
+    "rounding",
+    "categories",
+    "star_levels",
+    "optional_gates",
+    "expert_aggregation",
+    "notes",
+];
+
+/// Each category's keys: what its rule reads plus the documented informational ones.
+const CATEGORY_KEYS_ALLOWED: &[(&str, &[&str])] = &[
+    (
+        "titles",
+        &[
+            "cap",
+            "points_by_level",
+            "rule",
+            "vocational_skill_equivalence_enabled",
+            "relevance_factor",
+        ],
+    ),
+    (
+        "awards",
+        &[
+            "cap",
+            "points",
+            "role_factor",
+            "student_category_factor",
+            "same_work_rule",
+        ],
+    ),
+    ("articles", &["cap", "points", "author_factor"]),
+    (
+        "ip_rights",
+        &["cap", "points", "sub_caps", "inventor_factor", "count_only"],
+    ),
+    ("honors", &["cap", "points", "rule"]),
+    (
+        "compensation",
+        &[
+            "cap",
+            "mode",
+            "reference_wage_cny",
+            "reference_wage_note",
+            "bands",
+        ],
+    ),
+    (
+        "projects",
+        &["cap", "points", "enterprise_commissioned_min_contract_cny"],
+    ),
+];
+
+/// Keys every category may carry: its names and a free note.
+const COMMON_CATEGORY_KEYS: &[&str] = &["label_zh", "label_en", "note"];
+
+fn unknown_keys(root: &serde_json::Map<String, Value>, errors: &mut Vec<FieldError>) {
+    for key in root.keys().filter(|k| !ROOT_KEYS.contains(&k.as_str())) {
+        errors.push(FieldError::new(key.clone(), Problem::UnknownField));
+    }
+    if let Some(Value::Array(levels)) = root.get("star_levels") {
+        for (i, level) in levels.iter().enumerate() {
+            let Value::Object(fields) = level else {
+                continue;
+            };
+            for key in fields.keys() {
+                if !["code", "name_zh", "name_en", "min_score", "note"].contains(&key.as_str()) {
+                    errors.push(FieldError::new(
+                        format!("star_levels[{i}].{key}"),
+                        Problem::UnknownField,
+                    ));
+                }
+            }
+        }
+    }
+    let Some(Value::Object(cats)) = root.get("categories") else {
+        return;
+    };
+    for (cat, body) in cats {
+        let allowed = CATEGORY_KEYS_ALLOWED.iter().find(|(k, _)| k == cat);
+        let (Some((_, allowed)), Value::Object(fields)) = (allowed, body) else {
+            if allowed.is_none() {
+                errors.push(FieldError::new(
+                    format!("categories.{cat}"),
+                    Problem::UnknownField,
+                ));
+            }
+            continue;
+        };
+        for key in fields.keys() {
+            if !allowed.contains(&key.as_str()) && !COMMON_CATEGORY_KEYS.contains(&key.as_str()) {
+                errors.push(FieldError::new(
+                    format!("categories.{cat}.{key}"),
+                    Problem::UnknownField,
+                ));
+            }
+        }
+    }
+}
+
 fn category<T: for<'de> Deserialize<'de>>(
     cats: &serde_json::Map<String, Value>,
     key: &str,
@@ -196,6 +305,7 @@ impl RubricDef {
                 Problem::WrongType { expected: "object" },
             )]);
         };
+        unknown_keys(root, &mut errors);
         let version = match root.get("version") {
             Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 50 => {
                 s.trim().to_string()

@@ -43,11 +43,15 @@ pub fn parse_sheet(
             None | Some(serde_json::Value::Null) => {
                 errors.push(FieldError::new(path, Problem::Required))
             }
-            Some(v) => match v.as_f64().and_then(hundredths_of) {
-                Some(h) if (0..=max).contains(&h) => {
+            Some(v) => match v.as_f64().map(|x| (x, hundredths_of(x))) {
+                Some((_, Some(h))) if (0..=max).contains(&h) => {
                     scores.insert(key.to_string(), h);
                 }
-                Some(_) | None if v.is_number() => errors.push(FieldError::new(
+                // In range but finer than API.md allows: say so, not "out of range".
+                Some((x, None)) if x >= 0.0 && x * 100.0 <= max as f64 => {
+                    errors.push(FieldError::new(path, Problem::TooManyDecimals { max: 2 }))
+                }
+                Some(_) => errors.push(FieldError::new(
                     path,
                     Problem::OutOfRange {
                         min: 0,
@@ -203,6 +207,19 @@ mod tests {
                 "scores.projects"
             ]
         );
+        let problem = |path: &str| errors.iter().find(|e| e.path == path).map(|e| &e.problem);
+        assert_eq!(
+            problem("scores.articles"),
+            Some(&Problem::TooManyDecimals { max: 2 })
+        );
+        assert!(matches!(
+            problem("scores.awards"),
+            Some(Problem::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            problem("scores.honors"),
+            Some(Problem::OutOfRange { .. })
+        ));
         let ok = serde_json::json!({"titles": 15, "awards": 30, "articles": 0, "ip_rights": 7.5,
             "honors": 0.01, "compensation": 10, "projects": 9.99});
         assert_eq!(

@@ -49,6 +49,31 @@ fn each_threshold_at_and_just_below() {
 }
 
 #[test]
+fn misspelt_keys_are_refused_not_ignored() {
+    assert!(RubricDef::parse(&default_json()).is_ok());
+    let mut v = default_json();
+    v["categories"]["titles"]["max"] = json!(-5);
+    v["categories"]["talks"] = json!({"cap": 5});
+    v["star_levels"][0]["min_scor"] = json!(80);
+    v["lookback_yeras"] = json!(5);
+    let errors = RubricDef::parse(&v).unwrap_err();
+    let unknown: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.problem == Problem::UnknownField)
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            "lookback_yeras",
+            "star_levels[0].min_scor",
+            "categories.talks",
+            "categories.titles.max"
+        ]
+    );
+}
+
+#[test]
 fn invalid_rubrics_list_every_problem() {
     let mut v = default_json();
     v["categories"].as_object_mut().unwrap().remove("honors");

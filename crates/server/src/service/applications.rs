@@ -301,6 +301,28 @@ pub async fn save(
     view(st.store.db(), actor, &row, form).await
 }
 
+/// What submitting `body` would report besides its shape errors, without saving anything: the
+/// form page lists every problem at once even when some fields could not be read (those are
+/// left out of the check, as the shape errors already name them).
+pub async fn submission_problems(
+    st: &AppState,
+    actor: &Actor,
+    id: ApplicationId,
+    body: &serde_json::Value,
+) -> AppResult<Vec<talentlib_domain::FieldError>> {
+    let db = st.store.db();
+    let row = load_editable(db, actor, id).await?;
+    let saved = stored_form(st, &row)?;
+    let (mut form, _shape) = talentlib_domain::form::parse_form_partial(body);
+    // Unknown or repeated ids are shape errors too; new items get ids that have no evidence.
+    let _ = form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid()));
+    let files = attachments::of_application(db, id).await?;
+    let evidence: HashSet<ItemId> = files.iter().filter_map(|a| a.item_id).collect();
+    Ok(check_submission(&form, &evidence, today_in_chongqing())
+        .err()
+        .unwrap_or_default())
+}
+
 /// Submits after checking everything at once (API.md `POST /applications/{id}/submit`).
 pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResult<ApplicationView> {
     let tx = st.store.write().await?;

@@ -65,5 +65,19 @@ pub async fn list(
     if !actor.user.has(Role::Admin) {
         return Err(AppError::Forbidden);
     }
-    Ok(audit::list(st.store.db(), filter, page).await?)
+    let filter = by_email(st, filter).await?;
+    Ok(audit::list(st.store.db(), &filter, page).await?)
+}
+
+/// The log names actors by account id; an admin may type the email they know instead. An email
+/// of no account matches nothing (rather than being ignored).
+async fn by_email(st: &AppState, filter: &AuditFilter) -> AppResult<AuditFilter> {
+    let mut filter = filter.clone();
+    if let Some(email) = filter.actor_id.as_deref().filter(|a| a.contains('@')) {
+        let found =
+            talentlib_store::accounts::by_email(st.store.db(), &email.trim().to_lowercase())
+                .await?;
+        filter.actor_id = Some(found.map_or_else(|| "-".to_string(), |a| a.id.to_string()));
+    }
+    Ok(filter)
 }

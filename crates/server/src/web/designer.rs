@@ -22,7 +22,7 @@ use form_body::Action;
 use minijinja::context;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use talentlib_domain::batch::{submission_batch, SubmitInto};
 use talentlib_domain::ids::{ApplicationId, BatchId};
 use talentlib_domain::roles::Role;
@@ -258,11 +258,19 @@ async fn post_edit(
     let body = form_body::to_json(&pairs, skip);
     match applications::save(&st, &actor, id, &body).await {
         Ok(saved) => after_save(&st, &page, &actor, saved, action).await,
-        Err(AppError::Invalid(errors)) => {
+        Err(AppError::Invalid(mut errors)) => {
             // Nothing typed is lost: the form comes back as typed, each problem beside its field.
             let view = applications::get(&st, &actor, id)
                 .await
                 .map_err(|e| page.error(e))?;
+            if action == Action::Submit {
+                // Every problem at once: what submitting would find besides these.
+                let more = applications::submission_problems(&st, &actor, id, &body)
+                    .await
+                    .map_err(|e| page.error(e))?;
+                let known: HashSet<String> = errors.iter().map(|e| e.path.clone()).collect();
+                errors.extend(more.into_iter().filter(|e| !known.contains(&e.path)));
+            }
             let mut values = body;
             if let Action::Add(section) = action {
                 push_empty_item(&mut values, section);

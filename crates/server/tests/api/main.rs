@@ -10,6 +10,7 @@ mod attachments;
 mod batches;
 mod hostile;
 mod library;
+mod pages;
 mod reference;
 mod scoring;
 mod seed;

@@ -206,11 +206,13 @@ pub static SECTIONS: [SectionSpec; 8] = [
         key: "compensation",
         list: false,
         fields: &[
+            // Optional section (API.md: "compensation when given"); both fields are checked
+            // once either is filled in, as the section's intro says.
             FieldSpec {
                 width: Some("medium"),
-                ..f("annual_income_cny", Int, true)
+                ..f("annual_income_cny", Int, false)
             },
-            short("year", Int, true),
+            short("year", Int, false),
         ],
     },
     SectionSpec {
