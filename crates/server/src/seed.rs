@@ -54,7 +54,7 @@ const EMPLOYERS: [&str; 12] = [
 ];
 const EXPERTS: usize = 30;
 /// Designers written per transaction.
-const CHUNK: usize = 2_000;
+const CHUNK: usize = 5_000;
 
 /// What to seed.
 #[derive(Debug, Clone, Copy)]
@@ -216,8 +216,10 @@ pub async fn seed(st: &AppState, opts: SeedOptions) -> anyhow::Result<SeedReport
     let rubric = crate::service::rubrics::current(st.store.db())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let run = new_uuid().simple().to_string()[..8].to_string();
-    let mut rng = SplitMix64::new(u64::from_str_radix(&run, 16).unwrap_or(7));
+    // A random tag keeps the seeded emails of several runs apart.
+    let tag: u32 = rand::random();
+    let run = format!("{tag:08x}");
+    let mut rng = SplitMix64::new(u64::from(tag));
     // One sample certificate backs every seeded evidence record.
     let mut stager = Stager::new(&st.files.staging_dir(), st.config.max_upload_bytes).await?;
     stager.push(&demo::sample_certificate()).await?;
@@ -457,6 +459,7 @@ async fn write_chunk(
         });
     }
     let tx = st.store.write().await?;
+    bulk_cache(st, &tx).await?;
     accounts::insert_many(&*tx, &accounts_rows).await?;
     applications::insert_many(&*tx, &apps).await?;
     applications::insert_events_many(&*tx, &events).await?;
@@ -467,5 +470,16 @@ async fn write_chunk(
     talentlib_store::panels::insert_many(&*tx, &panels).await?;
     ratings::publish(&*tx, &ratings_rows).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Bulk loading inserts into B-trees keyed by random ids: with SQLite's default 2 MiB page cache
+/// nearly every insert reads and rewrites pages through the kernel. The seeding connection gets
+/// a large cache (the server's connections keep the default, which its memory budget needs).
+async fn bulk_cache(st: &AppState, tx: &talentlib_store::Tx) -> anyhow::Result<()> {
+    use talentlib_store::sea_orm::{ConnectionTrait, DbBackend};
+    if st.store.backend() == DbBackend::Sqlite {
+        tx.execute_unprepared("PRAGMA cache_size = -262144").await?;
+    }
     Ok(())
 }

@@ -350,26 +350,145 @@ pub async fn list_all(
     rows.into_iter().map(to_line).collect()
 }
 
-fn line_query(query: sea_orm::Select<application::Entity>) -> sea_orm::Select<application::Entity> {
+/// An accepted application as finalizing rates it: its list line, its panel aggregate (if any
+/// expert scored) and how many score sheets it has.
+#[derive(Debug, Clone)]
+pub struct RatedLine {
+    pub line: ApplicationLine,
+    pub panel: Option<PanelAggregate>,
+    pub sheets: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PanelAggregate {
+    pub total: i64,
+    pub categories: std::collections::BTreeMap<String, i64>,
+    pub experts_scored: i32,
+}
+
+#[derive(FromQueryResult)]
+struct RatedLineRow {
+    #[sea_orm(nested)]
+    line: LineRow,
+    p_total: Option<i64>,
+    p_categories: Option<String>,
+    p_experts: Option<i32>,
+    sheets: i64,
+}
+
+/// The next `limit` accepted applications of a batch after `after`, in id order, with their
+/// panels: a batch walked chunk by chunk (finalizing 100,000 applications without holding them
+/// all, in one query per chunk).
+pub async fn accepted_after(
+    c: &impl ConnectionTrait,
+    batch: BatchId,
+    after: Option<ApplicationId>,
+    limit: u64,
+) -> Result<Vec<RatedLine>> {
+    use crate::entity::{panel, score};
+    use sea_orm::sea_query::{Alias, Query};
+    let a = Alias::new("a");
+    let p = Alias::new("p");
+    let s = Alias::new("s");
+    let sheets = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_as(score::Entity, s.clone())
+        .and_where(
+            Expr::col((s, score::Column::ApplicationId))
+                .equals((a.clone(), application::Column::ApplicationId)),
+        )
+        .to_owned();
+    let mut query = Query::select();
+    for col in LINE_COLUMNS {
+        query.column((a.clone(), col));
+    }
     query
-        .select_only()
-        .columns([
-            application::Column::ApplicationId,
-            application::Column::Status,
-            application::Column::BatchId,
-            application::Column::DesignerId,
-            application::Column::Name,
-            application::Column::DistrictCode,
-            application::Column::Employer,
-            application::Column::MajorFlagged,
-            application::Column::SubmittedAt,
-            application::Column::UpdatedAt,
-            application::Column::Major,
-            application::Column::WorkType,
-            application::Column::PublicConsent,
-        ])
+        .expr_as(
+            Expr::col((p.clone(), panel::Column::Total)),
+            Alias::new("p_total"),
+        )
+        .expr_as(
+            Expr::col((p.clone(), panel::Column::Categories)),
+            Alias::new("p_categories"),
+        )
+        .expr_as(
+            Expr::col((p.clone(), panel::Column::ExpertsScored)),
+            Alias::new("p_experts"),
+        )
+        .expr_as(
+            Expr::SubQuery(None, Box::new(sheets.into())),
+            Alias::new("sheets"),
+        )
+        .from_as(application::Entity, a.clone())
+        .join_as(
+            sea_orm::JoinType::LeftJoin,
+            panel::Entity,
+            p.clone(),
+            Expr::col((p, panel::Column::ApplicationId))
+                .equals((a.clone(), application::Column::ApplicationId)),
+        )
+        .and_where(Expr::col((a.clone(), application::Column::BatchId)).eq(batch.to_string()))
+        .and_where(
+            Expr::col((a.clone(), application::Column::Status)).eq(Status::Accepted.as_str()),
+        );
+    if let Some(after) = after {
+        query.and_where(
+            Expr::col((a.clone(), application::Column::ApplicationId)).gt(after.to_string()),
+        );
+    }
+    query
+        .order_by((a, application::Column::ApplicationId), sea_orm::Order::Asc)
+        .limit(limit);
+    c.query_all(&query)
+        .await?
+        .iter()
+        .map(|row| {
+            let r = RatedLineRow::from_query_result(row, "")?;
+            let panel = match (r.p_total, r.p_categories, r.p_experts) {
+                (Some(total), Some(categories), Some(experts_scored)) => Some(PanelAggregate {
+                    total,
+                    categories: serde_json::from_str(&categories)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    experts_scored,
+                }),
+                _ => None,
+            };
+            Ok(RatedLine {
+                line: to_line(r.line)?,
+                panel,
+                sheets: i32::try_from(r.sheets).unwrap_or(i32::MAX),
+            })
+        })
+        .collect()
+}
+
+/// The columns of a list line, in `LineRow`'s order.
+const LINE_COLUMNS: [application::Column; 13] = [
+    application::Column::ApplicationId,
+    application::Column::Status,
+    application::Column::BatchId,
+    application::Column::DesignerId,
+    application::Column::Name,
+    application::Column::DistrictCode,
+    application::Column::Employer,
+    application::Column::MajorFlagged,
+    application::Column::SubmittedAt,
+    application::Column::UpdatedAt,
+    application::Column::Major,
+    application::Column::WorkType,
+    application::Column::PublicConsent,
+];
+
+fn line_query(query: sea_orm::Select<application::Entity>) -> sea_orm::Select<application::Entity> {
+    line_columns(query)
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_asc(application::Column::ApplicationId)
+}
+
+fn line_columns(
+    query: sea_orm::Select<application::Entity>,
+) -> sea_orm::Select<application::Entity> {
+    query.select_only().columns(LINE_COLUMNS)
 }
 
 fn to_line(r: LineRow) -> Result<ApplicationLine> {

@@ -65,6 +65,12 @@ pub async fn upsert(c: &impl ConnectionTrait, p: &PanelRow) -> Result<()> {
     Ok(())
 }
 
+/// Removes an application's panel (its last sheet is gone).
+pub async fn delete(c: &impl ConnectionTrait, app: ApplicationId) -> Result<()> {
+    panel::Entity::delete_by_id(app.to_string()).exec(c).await?;
+    Ok(())
+}
+
 pub async fn insert_many(c: &impl ConnectionTrait, rows: &[PanelRow]) -> Result<()> {
     for chunk in rows.chunks(400) {
         let mut models = Vec::with_capacity(chunk.len());
@@ -202,4 +208,27 @@ pub async fn list(
         .all(c)
         .await?;
     Ok((rows, total))
+}
+
+/// The aggregated totals of a batch's accepted applications that have a panel (the star
+/// distribution a finalize would produce, without reading half a million sheets). Driven from
+/// the application side, whose (batch, status, id) index covers the filter.
+pub async fn totals_of_accepted(c: &impl ConnectionTrait, batch: BatchId) -> Result<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct TotalRow {
+        total: i64,
+    }
+    let rows = application::Entity::find()
+        .select_only()
+        .column_as(Expr::col((panel::Entity, panel::Column::Total)), "total")
+        .join(JoinType::InnerJoin, join_application().rev())
+        .filter(application::Column::BatchId.eq(batch.to_string()))
+        .filter(
+            application::Column::Status
+                .eq(talentlib_domain::application::Status::Accepted.as_str()),
+        )
+        .into_model::<TotalRow>()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.total).collect())
 }

@@ -60,10 +60,12 @@ fn from_model(m: rating::Model) -> Result<RatingRow> {
 pub async fn publish(c: &impl ConnectionTrait, rows: &[RatingRow]) -> Result<()> {
     for chunk in rows.chunks(500) {
         let designers: Vec<String> = chunk.iter().map(|r| r.designer_id.to_string()).collect();
+        // Every earlier rating of these designers is superseded. Filtering on `is_current` too
+        // would tempt SQLite into the (is_current, stars, total) index, scanning every current
+        // rating for each chunk; the designer index finds their few rows directly.
         rating::Entity::update_many()
             .col_expr(rating::Column::IsCurrent, Expr::value(false))
             .filter(rating::Column::DesignerId.is_in(designers))
-            .filter(rating::Column::IsCurrent.eq(true))
             .exec(c)
             .await?;
         let mut models = Vec::with_capacity(chunk.len());

@@ -242,3 +242,112 @@ pub async fn insert_scores_many(c: &impl ConnectionTrait, rows: &[ScoreRow]) -> 
     }
     Ok(())
 }
+
+/// How many of a batch's assignments have no score sheet yet. A sheet exists only for an
+/// assignment (scoring checks it; a swap deletes the replaced expert's sheet with the
+/// assignment), so this is the difference of two index-only counts, not a 500,000-row join.
+pub async fn unscored_count(c: &impl ConnectionTrait, batch: BatchId) -> Result<u64> {
+    let (assigned, scored) = progress(c, batch).await?;
+    Ok(assigned.saturating_sub(scored))
+}
+
+/// The score sheets of some applications (a chunk of a batch being finalized), without the
+/// experts' comments.
+pub async fn sheets_of(
+    c: &impl ConnectionTrait,
+    apps: &[ApplicationId],
+) -> Result<Vec<(ApplicationId, ScoreSheet)>> {
+    use sea_orm::QuerySelect;
+    #[derive(sea_orm::FromQueryResult)]
+    struct SheetRow {
+        application_id: String,
+        scores: String,
+    }
+    let ids: Vec<String> = apps.iter().map(ToString::to_string).collect();
+    let rows = score::Entity::find()
+        .select_only()
+        .columns([score::Column::ApplicationId, score::Column::Scores])
+        .filter(score::Column::ApplicationId.is_in(ids))
+        .into_model::<SheetRow>()
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let scores: BTreeMap<String, i64> =
+                serde_json::from_str(&r.scores).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((parse_id(&r.application_id)?, ScoreSheet { scores }))
+        })
+        .collect()
+}
+
+/// Per expert of a batch: (expert, assignments, of them scored), in one grouped query.
+pub async fn progress_by_expert(
+    c: &impl ConnectionTrait,
+    batch: BatchId,
+) -> Result<Vec<(UserId, u64, u64)>> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+    let a = Alias::new("a");
+    let s = Alias::new("s");
+    let query = Query::select()
+        .column((a.clone(), assignment::Column::ExpertId))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("assigned"))
+        .expr_as(
+            Expr::col((s.clone(), score::Column::ExpertId)).count(),
+            Alias::new("scored"),
+        )
+        .from_as(assignment::Entity, a.clone())
+        .join_as(
+            JoinType::LeftJoin,
+            score::Entity,
+            s.clone(),
+            Expr::col((s.clone(), score::Column::ApplicationId))
+                .equals((a.clone(), assignment::Column::ApplicationId))
+                .and(
+                    Expr::col((s.clone(), score::Column::ExpertId))
+                        .equals((a.clone(), assignment::Column::ExpertId)),
+                ),
+        )
+        .and_where(Expr::col((a.clone(), assignment::Column::BatchId)).eq(batch.to_string()))
+        .group_by_col((a, assignment::Column::ExpertId))
+        .to_owned();
+    c.query_all(&query)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let expert: String = row.try_get("", "expert_id")?;
+            let assigned: i64 = row.try_get("", "assigned")?;
+            let scored: i64 = row.try_get("", "scored")?;
+            Ok((
+                parse_id(&expert)?,
+                u64::try_from(assigned).unwrap_or(0),
+                u64::try_from(scored).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
+/// The panels of some applications (a page of them): (application, expert, has scored).
+pub async fn panels_of(
+    c: &impl ConnectionTrait,
+    apps: &[ApplicationId],
+) -> Result<Vec<(ApplicationId, UserId, bool)>> {
+    let ids: Vec<String> = apps.iter().map(ToString::to_string).collect();
+    let assigned = assignment::Entity::find()
+        .filter(assignment::Column::ApplicationId.is_in(ids.clone()))
+        .all(c)
+        .await?;
+    let scored: std::collections::HashSet<(String, String)> = score::Entity::find()
+        .filter(score::Column::ApplicationId.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|s| (s.application_id, s.expert_id))
+        .collect();
+    assigned
+        .into_iter()
+        .map(|a| {
+            let done = scored.contains(&(a.application_id.clone(), a.expert_id.clone()));
+            Ok((parse_id(&a.application_id)?, parse_id(&a.expert_id)?, done))
+        })
+        .collect()
+}

@@ -181,12 +181,8 @@ pub struct FinalizeView {
     pub distribution: BTreeMap<String, u64>,
 }
 
-fn distribution(ratings: &[RatingRow]) -> BTreeMap<String, u64> {
-    let mut d: BTreeMap<String, u64> = (0..=5).map(|s: u8| (s.to_string(), 0)).collect();
-    for r in ratings {
-        *d.entry(r.stars.to_string()).or_default() += 1;
-    }
-    d
+fn distribution(by_stars: &BTreeMap<u8, u64>) -> BTreeMap<String, u64> {
+    by_stars.iter().map(|(s, n)| (s.to_string(), *n)).collect()
 }
 
 /// Compute and publish every accepted application's rating (all assignments must be scored).
@@ -204,8 +200,8 @@ pub async fn post_finalize(
     Ok(Json(FinalizeView {
         batch_id: id,
         status: "finalized".into(),
-        ratings: outcome.ratings.len(),
-        distribution: distribution(&outcome.ratings),
+        ratings: outcome.rated as usize,
+        distribution: distribution(&outcome.distribution),
         rubric_version: outcome.rubric_version,
     }))
 }

@@ -18,6 +18,7 @@ use talentlib_store::applications::{self, ListFilter};
 use talentlib_store::batches;
 use talentlib_store::ratings::{self, RatingRow};
 use talentlib_store::scoring::{self as store_scoring, AssignmentRow, ScoreRow};
+use talentlib_store::sea_orm::ConnectionTrait;
 
 /// The reference score of an application by the rubric in force, from verified items only.
 pub async fn reference_score(
@@ -177,6 +178,9 @@ pub async fn swap_expert(
             }
             other => other.into(),
         })?;
+    // The replaced expert's sheet is gone: the panel must not count it.
+    let rubric = rubrics::for_batch(&*tx, row.batch_id).await?;
+    refresh_panel(&*tx, app, row.batch_id, &rubric).await?;
     audit::by(
         &*tx,
         actor,
@@ -273,81 +277,99 @@ pub async fn my_sheet(
     Ok(store_scoring::score_of(st.store.db(), app, actor.user.id).await?)
 }
 
-/// What finalizing would publish, computed without saving anything.
+/// What finalizing published: how many ratings at each star level, by which rubric.
 pub struct Outcome {
-    pub ratings: Vec<RatingRow>,
+    pub rated: u64,
+    /// Stars (0 is the Provisional Star) → how many ratings, every level present.
+    pub distribution: BTreeMap<u8, u64>,
     pub rubric_version: String,
 }
 
-async fn compute(
-    st: &AppState,
-    c: &impl talentlib_store::sea_orm::ConnectionTrait,
+/// Applications rated per step of a finalize: bounds memory whatever the batch's size.
+const RATE_CHUNK: u64 = 2_000;
+
+/// Rates a batch's accepted applications chunk by chunk, from their experts' score sheets.
+struct Rater {
     batch_id: BatchId,
+    rubric: talentlib_domain::rubric::RubricDef,
     now: i64,
-) -> AppResult<Outcome> {
-    let assignments = store_scoring::assignments_of_batch(c, batch_id).await?;
-    let scores = store_scoring::scores_of_batch(c, batch_id).await?;
-    let scored: HashSet<(ApplicationId, UserId)> = scores
-        .iter()
-        .map(|s| (s.application_id, s.expert_id))
-        .collect();
-    if assignments
-        .iter()
-        .any(|a| !scored.contains(&(a.application_id, a.expert_id)))
-    {
-        return Err(AppError::Rule(RuleError::UnscoredAssignments));
-    }
-    let everything = ListScope {
-        everything: true,
-        own: None,
-        submitted: false,
-        district: None,
-        assigned_to: None,
-    };
-    let filter = ListFilter {
-        batch_id: Some(batch_id),
-        status: Some(Status::Accepted),
-        ..ListFilter::default()
-    };
-    let accepted = applications::list_all(c, &everything, &filter).await?;
-    let mut sheets: HashMap<ApplicationId, Vec<ScoreSheet>> = HashMap::new();
-    for s in scores {
-        sheets.entry(s.application_id).or_default().push(s.sheet);
-    }
-    let rubric = rubrics::for_batch(c, batch_id).await?;
-    let mut ratings = Vec::with_capacity(accepted.len());
-    for line in accepted {
-        let Some(agg) = sheets.get(&line.id).and_then(|s| aggregate(s)) else {
-            return Err(AppError::Rule(RuleError::UnassignedApplications));
-        };
-        let stars = rubric.stars_for(talentlib_domain::points::Points::from_hundredths(agg.total));
-        ratings.push(RatingRow {
-            id: new_uuid(),
-            designer_id: line.designer_id,
-            application_id: line.id,
-            batch_id,
-            total: agg.total,
-            stars,
-            categories: agg.categories,
-            rubric_version: rubric.version.clone(),
-            rated_at: now,
-            is_current: true,
-            name: line.name.clone().unwrap_or_default(),
-            district_code: line.district_code.clone(),
-            employer: line.employer.clone(),
-            major: line.major.clone(),
-            work_type: line.work_type.clone(),
-            public_consent: line.public_consent,
-        });
-    }
-    let _ = st;
-    Ok(Outcome {
-        ratings,
-        rubric_version: rubric.version,
-    })
+    after: Option<ApplicationId>,
 }
 
-/// The star distribution finalizing would produce (stars → count), without publishing.
+impl Rater {
+    /// Refuses (409) while any assignment is unscored.
+    async fn start(c: &impl ConnectionTrait, batch_id: BatchId, now: i64) -> AppResult<Rater> {
+        if store_scoring::unscored_count(c, batch_id).await? > 0 {
+            return Err(AppError::Rule(RuleError::UnscoredAssignments));
+        }
+        Ok(Rater {
+            batch_id,
+            rubric: rubrics::for_batch(c, batch_id).await?,
+            now,
+            after: None,
+        })
+    }
+
+    /// The next chunk's ratings, or None when every accepted application is rated. Each
+    /// application's aggregate comes from its panel, which the domain's `aggregate` keeps
+    /// current as experts score; a panel that does not count every sheet is recomputed from the
+    /// sheets. An accepted application without any sheet stops finalizing (409).
+    async fn next(&mut self, c: &impl ConnectionTrait) -> AppResult<Option<Vec<RatingRow>>> {
+        let lines = applications::accepted_after(c, self.batch_id, self.after, RATE_CHUNK).await?;
+        let Some(last) = lines.last() else {
+            return Ok(None);
+        };
+        self.after = Some(last.line.id);
+        let mut ratings = Vec::with_capacity(lines.len());
+        for rated in lines {
+            let (total, categories) = match rated.panel {
+                Some(p) if p.experts_scored == rated.sheets && rated.sheets > 0 => {
+                    (p.total, p.categories)
+                }
+                _ => {
+                    let sheets: Vec<ScoreSheet> = store_scoring::scores_of(c, rated.line.id)
+                        .await?
+                        .into_iter()
+                        .map(|s| s.sheet)
+                        .collect();
+                    let agg = aggregate(&sheets)
+                        .ok_or(AppError::Rule(RuleError::UnassignedApplications))?;
+                    (agg.total, agg.categories)
+                }
+            };
+            let line = rated.line;
+            ratings.push(RatingRow {
+                id: new_uuid(),
+                designer_id: line.designer_id,
+                application_id: line.id,
+                batch_id: self.batch_id,
+                total,
+                stars: self
+                    .rubric
+                    .stars_for(talentlib_domain::points::Points::from_hundredths(total)),
+                categories,
+                rubric_version: self.rubric.version.clone(),
+                rated_at: self.now,
+                is_current: true,
+                name: line.name.unwrap_or_default(),
+                district_code: line.district_code,
+                employer: line.employer,
+                major: line.major,
+                work_type: line.work_type,
+                public_consent: line.public_consent,
+            });
+        }
+        Ok(Some(ratings))
+    }
+}
+
+fn empty_distribution() -> BTreeMap<u8, u64> {
+    (0..=5).map(|s| (s, 0)).collect()
+}
+
+/// The star distribution finalizing would produce (stars → count), without publishing. It is
+/// read from the panel aggregates, which the same domain rule keeps current as experts score,
+/// so the batch page can show it on every visit even for a batch of 100,000 applications.
 pub async fn preview_finalize(
     st: &AppState,
     actor: &Actor,
@@ -359,15 +381,44 @@ pub async fn preview_finalize(
         .await?
         .ok_or(AppError::NotFound)?;
     batch.status.finalize()?;
-    let outcome = compute(st, db, batch_id, now_millis()).await?;
-    let mut dist: BTreeMap<u8, u64> = (0..=5).map(|s| (s, 0)).collect();
-    for r in &outcome.ratings {
-        *dist.entry(r.stars).or_default() += 1;
+    if store_scoring::unscored_count(db, batch_id).await? > 0 {
+        return Err(AppError::Rule(RuleError::UnscoredAssignments));
+    }
+    let totals = talentlib_store::panels::totals_of_accepted(db, batch_id).await?;
+    let accepted = accepted_count(db, batch_id).await?;
+    if (totals.len() as u64) < accepted {
+        return Err(AppError::Rule(RuleError::UnassignedApplications));
+    }
+    let rubric = rubrics::for_batch(db, batch_id).await?;
+    let mut dist = empty_distribution();
+    for total in totals {
+        let stars = rubric.stars_for(talentlib_domain::points::Points::from_hundredths(total));
+        *dist.entry(stars).or_default() += 1;
     }
     Ok(dist)
 }
 
-/// Computes and publishes every accepted application's rating in one transaction.
+async fn accepted_count(c: &impl ConnectionTrait, batch_id: BatchId) -> AppResult<u64> {
+    let everything = ListScope {
+        everything: true,
+        own: None,
+        submitted: false,
+        district: None,
+        assigned_to: None,
+    };
+    let filter = ListFilter {
+        batch_id: Some(batch_id),
+        ..ListFilter::default()
+    };
+    Ok(applications::counts_by_status(c, &everything, &filter)
+        .await?
+        .into_iter()
+        .find(|(s, _)| *s == Status::Accepted)
+        .map_or(0, |(_, n)| n))
+}
+
+/// Computes and publishes every accepted application's rating in one transaction, from the
+/// experts' sheets, chunk by chunk; designers are notified in the same transaction.
 pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppResult<Outcome> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let tx = st.store.write().await?;
@@ -376,14 +427,24 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
         .ok_or(AppError::NotFound)?;
     let next = batch.status.finalize()?;
     let now = now_millis();
-    let outcome = compute(st, &*tx, batch_id, now).await?;
-    ratings::publish(&*tx, &outcome.ratings).await?;
+    let mut rater = Rater::start(&*tx, batch_id, now).await?;
+    let mut outcome = Outcome {
+        rated: 0,
+        distribution: empty_distribution(),
+        rubric_version: rater.rubric.version.clone(),
+    };
+    while let Some(chunk) = rater.next(&*tx).await? {
+        ratings::publish(&*tx, &chunk).await?;
+        notify_ratings(st, &*tx, &chunk, now).await?;
+        outcome.rated += chunk.len() as u64;
+        for r in &chunk {
+            *outcome.distribution.entry(r.stars).or_default() += 1;
+        }
+    }
     batches::set_status(&*tx, batch_id, next, now).await?;
-    notify_ratings(st, &*tx, &outcome.ratings, now).await?;
     let detail = format!(
         "ratings={} rubric={}",
-        outcome.ratings.len(),
-        outcome.rubric_version
+        outcome.rated, outcome.rubric_version
     );
     audit::by(
         &*tx,
@@ -465,8 +526,9 @@ pub async fn refresh_panel(
         .into_iter()
         .map(|s| s.sheet)
         .collect();
-    if let Some(row) = panel_row(app, batch, &sheets, rubric, now_millis()) {
-        talentlib_store::panels::upsert(c, &row).await?;
+    match panel_row(app, batch, &sheets, rubric, now_millis()) {
+        Some(row) => talentlib_store::panels::upsert(c, &row).await?,
+        None => talentlib_store::panels::delete(c, app).await?,
     }
     Ok(())
 }
@@ -524,29 +586,18 @@ pub async fn progress_by_expert(
 ) -> AppResult<Vec<(UserId, String, u64, u64)>> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
-    let assignments = store_scoring::assignments_of_batch(db, batch).await?;
-    let scored: HashSet<(ApplicationId, UserId)> = store_scoring::scores_of_batch(db, batch)
-        .await?
-        .iter()
-        .map(|s| (s.application_id, s.expert_id))
-        .collect();
-    let mut per: BTreeMap<UserId, (u64, u64)> = BTreeMap::new();
-    for a in assignments {
-        let e = per.entry(a.expert_id).or_default();
-        e.0 += 1;
-        if scored.contains(&(a.application_id, a.expert_id)) {
-            e.1 += 1;
-        }
-    }
+    let per = store_scoring::progress_by_expert(db, batch).await?;
     let names: HashMap<UserId, String> = accounts::with_role(db, Role::Expert)
         .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    Ok(per
+    let mut rows: Vec<(UserId, String, u64, u64)> = per
         .into_iter()
-        .map(|(id, (n, s))| (id, names.get(&id).cloned().unwrap_or_default(), n, s))
-        .collect())
+        .map(|(id, n, s)| (id, names.get(&id).cloned().unwrap_or_default(), n, s))
+        .collect();
+    rows.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(rows)
 }
 
 /// One page of a scored batch's applications with their panel figures.

@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use serde_json::{json, Value};
+use talentlib_store::sea_orm::ConnectionTrait;
 
 /// A batch with `n` accepted applications whose evidence is all verified, closed.
 struct Scene {
@@ -676,4 +677,124 @@ async fn a_batch_is_scored_and_rated_by_the_rubric_in_force_when_experts_were_as
     )
     .await;
     assert_eq!(current["version"], "2027-1");
+}
+
+/// A swapped-out expert's sheet no longer counts: not in the panel, not in the rating; and a
+/// panel that disagrees with the sheets is recomputed from them when finalizing.
+#[tokio::test]
+async fn ratings_count_the_current_panel_only() {
+    let s = accepted_scene(2).await;
+    let app = &s.app;
+    let mut experts = Vec::new();
+    for i in 0..3 {
+        experts.push(
+            app.staff(&["expert"], None, Some(&format!("单位{i}")))
+                .await,
+        );
+    }
+    let drawn = expect(
+        app.post(
+            &format!("/batches/{}/assign", s.batch),
+            &s.reviewer.token,
+            json!({"experts_per_application": 2}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let token_of = |id: &str| {
+        experts
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.token.clone())
+            .unwrap()
+    };
+    // Every assigned expert scores 10 points of titles; on the first application one gives 15.
+    let first = s.designers[0].1.clone();
+    let mut on_first: Vec<String> = Vec::new();
+    for item in drawn["items"].as_array().unwrap() {
+        let app_id = item["application_id"].as_str().unwrap();
+        for e in item["expert_ids"].as_array().unwrap() {
+            let e = e.as_str().unwrap();
+            let titles = if app_id == first && on_first.is_empty() {
+                15.0
+            } else {
+                10.0
+            };
+            if app_id == first {
+                on_first.push(e.to_string());
+            }
+            let res = app
+                .post(
+                    &format!("/applications/{app_id}/scores"),
+                    &token_of(e),
+                    sheet(titles),
+                )
+                .await;
+            expect(res, 200).await;
+        }
+    }
+    // The 15-point expert is replaced by the one not on the panel, who gives 12.
+    let spare = experts.iter().find(|e| !on_first.contains(&e.id)).unwrap();
+    let res = app
+        .post(
+            &format!("/applications/{first}/assignments/swap"),
+            &s.reviewer.token,
+            json!({"from": on_first[0], "to": spare.id}),
+        )
+        .await;
+    expect(res, 200).await;
+    let panel = expect(
+        app.get(&format!("/applications/{first}/panel"), &s.reviewer.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        panel["experts_scored"], 1,
+        "the replaced expert's sheet is gone"
+    );
+    expect(
+        app.post(
+            &format!("/applications/{first}/scores"),
+            &spare.token,
+            sheet(12.0),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // A panel out of step with the sheets (here made so by hand) is not trusted.
+    let other = s.designers[1].1.clone();
+    app.state
+        .store
+        .db()
+        .execute_unprepared(&format!(
+            "UPDATE panel SET total = 0, experts_scored = 7 WHERE application_id = '{other}'"
+        ))
+        .await
+        .unwrap();
+    expect(
+        app.post(
+            &format!("/batches/{}/finalize", s.batch),
+            &s.reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let rating = |id: String| {
+        let token = s.reviewer.token.clone();
+        async move {
+            expect(
+                app.get(&format!("/applications/{id}/rating"), &token).await,
+                200,
+            )
+            .await
+        }
+    };
+    // sheet(t) totals t + 45: (10 + 45 + 12 + 45) / 2 = 56; the other (55 + 55) / 2 = 55.
+    assert_eq!(rating(first).await["total"], 56.0);
+    assert_eq!(rating(other).await["total"], 55.0);
 }

@@ -215,19 +215,16 @@ async fn swap_rows(
         paging.page = pages;
         lines = applications::list(st, actor, &filter, paging).await?.0;
     }
+    // The panels of the shown page only: a batch may hold 100,000 applications.
+    let shown: Vec<ApplicationId> = lines.iter().map(|l| l.id).collect();
     let mut panels: HashMap<ApplicationId, Vec<UserId>> = HashMap::new();
-    for a in talentlib_store::scoring::assignments_of_batch(db, batch).await? {
-        panels
-            .entry(a.application_id)
-            .or_default()
-            .push(a.expert_id);
+    let mut scored: HashSet<(ApplicationId, UserId)> = HashSet::new();
+    for (app, expert, done) in talentlib_store::scoring::panels_of(db, &shown).await? {
+        panels.entry(app).or_default().push(expert);
+        if done {
+            scored.insert((app, expert));
+        }
     }
-    let scored: HashSet<(ApplicationId, UserId)> =
-        talentlib_store::scoring::scores_of_batch(db, batch)
-            .await?
-            .into_iter()
-            .map(|s| (s.application_id, s.expert_id))
-            .collect();
     let by_id: HashMap<UserId, &Account> = experts.iter().map(|a| (a.id, a)).collect();
     let rows = lines
         .iter()
@@ -692,11 +689,9 @@ pub(super) async fn post_swap(
     let from: Option<UserId> = f.from.trim().parse().ok();
     let to: Option<UserId> = f.to.trim().parse().ok();
     let on_panel = match from {
-        Some(from) => talentlib_store::scoring::assignments_of_batch(st.store.db(), id)
+        Some(from) => talentlib_store::scoring::is_assigned(st.store.db(), app, from)
             .await
-            .map_err(|e| page.error(e.into()))?
-            .iter()
-            .any(|a| a.application_id == app && a.expert_id == from),
+            .map_err(|e| page.error(e.into()))?,
         None => false,
     };
     let outcome: Result<(), (StatusCode, String)> = match (from, to) {
