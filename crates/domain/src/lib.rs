@@ -21,6 +21,7 @@ pub mod review;
 pub mod roles;
 pub mod rubric;
 pub mod scoring;
+pub mod search;
 pub mod text;
 
 pub use error::{FieldError, Problem, RuleError};

@@ -8,7 +8,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
-use talentlib_store::notifications;
+use talentlib_store::{library_index, notifications};
 
 const LEASE_MS: i64 = 120_000;
 
@@ -49,6 +49,7 @@ async fn run_one(st: &AppState) -> anyhow::Result<bool> {
     };
     let Some(job) = claimed else { return Ok(false) };
     let outcome = match (job.kind.as_str(), &st.config.smtp) {
+        (library_index::INDEX_JOB, _) => index_batch(st, &job.payload).await,
         (EMAIL_JOB, Some(smtp)) => match serde_json::from_str::<EmailJob>(&job.payload) {
             Ok(email) => send(smtp, &email).await,
             Err(e) => Err(e.into()),
@@ -72,6 +73,25 @@ async fn run_one(st: &AppState) -> anyhow::Result<bool> {
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// Brings the library's search index up to date for a finalized batch, a chunk per
+/// transaction so that other writers get in between (idempotent: a rerun redoes it).
+async fn index_batch(st: &AppState, payload: &str) -> anyhow::Result<()> {
+    let batch: talentlib_domain::ids::BatchId = payload
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("bad batch id {payload:?}"))?;
+    let mut after: Option<String> = None;
+    loop {
+        let tx = st.store.write().await?;
+        let next = library_index::index_batch_chunk(&*tx, batch, after.as_deref(), 2_000).await?;
+        tx.commit().await?;
+        match next {
+            Some(last) => after = Some(last),
+            None => return Ok(()),
+        }
+    }
 }
 
 /// Runs until the task is aborted (on shutdown).

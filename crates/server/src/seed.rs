@@ -469,6 +469,8 @@ async fn write_chunk(
     scoring::insert_scores_many(&*tx, &scores).await?;
     talentlib_store::panels::insert_many(&*tx, &panels).await?;
     ratings::publish(&*tx, &ratings_rows).await?;
+    // New designers: nothing of theirs is indexed yet.
+    talentlib_store::library_index::index(&*tx, &ratings_rows).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -245,6 +245,28 @@ pub mod rating {
     no_relations!();
 }
 
+/// The library's search index: one row per bigram of a current rating's name, employer and
+/// specialty, with the columns the library filters and sorts by.
+pub mod library_term {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "library_term")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub term: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub stars: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub total: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub rating_id: String,
+        pub district_code: Option<String>,
+        pub work_type: Option<String>,
+        pub public_consent: bool,
+    }
+    no_relations!();
+}
+
 pub mod notification {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

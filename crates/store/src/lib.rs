@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod audit;
 pub mod batches;
 pub mod entity;
+pub mod library_index;
 pub mod migration;
 pub mod notifications;
 pub mod panels;
@@ -141,7 +142,22 @@ impl Store {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.db.begin().await?;
+        // BEGIN IMMEDIATE on SQLite: the write lock is taken at once (waiting out the busy
+        // timeout if another process, or a connection still rolling back a failed transaction,
+        // holds it) instead of on the first write, where a deferred transaction that already
+        // read fails at once with "database is locked".
+        let tx = match guard {
+            Some(_) => {
+                self.db
+                    .begin_with_options(sea_orm::TransactionOptions {
+                        isolation_level: None,
+                        access_mode: None,
+                        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    })
+                    .await?
+            }
+            None => self.db.begin().await?,
+        };
         Ok(Tx { tx, _guard: guard })
     }
 

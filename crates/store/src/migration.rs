@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(Panels),
             Box::new(BatchRubric),
             Box::new(BatchWalkIndex),
+            Box::new(LibrarySearch),
         ]
     }
 }
@@ -754,6 +755,117 @@ impl MigrationTrait for BatchWalkIndex {
             Index::drop()
                 .name("ix_application_batch_status_id")
                 .table(n("application"))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// The library at scale: a bigram index for substring search (see `talentlib_domain::search`)
+/// and rating indexes that end in the sort order (stars, total, id), so a page of the library,
+/// of the public directory or of one district is a walk down an index, not a sort.
+struct LibrarySearch;
+
+impl MigrationName for LibrarySearch {
+    fn name(&self) -> &str {
+        "m0008_library_search"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for LibrarySearch {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // The primary key is the sort order; on SQLite the rows live in it (WITHOUT ROWID), so
+        // counting and paging one term's entries reads one contiguous range.
+        let without_rowid = match m.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => " WITHOUT ROWID",
+            _ => "",
+        };
+        m.get_connection()
+            .execute_unprepared(&format!(
+                "CREATE TABLE library_term (\
+                   term TEXT NOT NULL, stars INTEGER NOT NULL, total BIGINT NOT NULL, \
+                   rating_id VARCHAR(36) NOT NULL, district_code TEXT NULL, work_type TEXT NULL, \
+                   public_consent BOOLEAN NOT NULL, \
+                   PRIMARY KEY (term, stars, total, rating_id)){without_rowid}"
+            ))
+            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_library_term_rating")
+                .table(n("library_term"))
+                .col(n("rating_id"))
+                .to_owned(),
+        )
+        .await?;
+        for (old, new, cols) in [
+            (
+                "ix_rating_current",
+                "ix_rating_library",
+                &["is_current", "stars", "total", "rating_id"][..],
+            ),
+            (
+                "ix_rating_district",
+                "ix_rating_district_library",
+                &["district_code", "is_current", "stars", "total", "rating_id"][..],
+            ),
+        ] {
+            m.drop_index(Index::drop().name(old).table(n("rating")).to_owned())
+                .await?;
+            let mut index = Index::create();
+            index.name(new).table(n("rating"));
+            for c in cols {
+                index.col(n(c));
+            }
+            m.create_index(index.to_owned()).await?;
+        }
+        m.create_index(
+            Index::create()
+                .name("ix_rating_public")
+                .table(n("rating"))
+                .col(n("is_current"))
+                .col(n("public_consent"))
+                .col(n("stars"))
+                .col(n("total"))
+                .col(n("rating_id"))
+                .to_owned(),
+        )
+        .await?;
+        crate::library_index::rebuild(m.get_connection())
+            .await
+            .map_err(|e| match e {
+                crate::StoreError::Db(e) => e,
+                other => DbErr::Custom(other.to_string()),
+            })
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(n("library_term")).to_owned())
+            .await?;
+        for name in [
+            "ix_rating_library",
+            "ix_rating_district_library",
+            "ix_rating_public",
+        ] {
+            m.drop_index(Index::drop().name(name).table(n("rating")).to_owned())
+                .await?;
+        }
+        m.create_index(
+            Index::create()
+                .name("ix_rating_current")
+                .table(n("rating"))
+                .col(n("is_current"))
+                .col(n("stars"))
+                .col(n("total"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_rating_district")
+                .table(n("rating"))
+                .col(n("district_code"))
+                .col(n("is_current"))
                 .to_owned(),
         )
         .await

@@ -2,8 +2,9 @@
 
 use crate::accounts::{contains, parse_id};
 use crate::entity::rating;
+use crate::library_index;
 use crate::{Millis, Result, StoreError};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -11,6 +12,7 @@ use sea_orm::{
 use std::collections::BTreeMap;
 use talentlib_domain::ids::{ApplicationId, BatchId, UserId};
 use talentlib_domain::paging::Page;
+use talentlib_domain::search::{query_terms, QueryTerms};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RatingRow {
@@ -34,7 +36,7 @@ pub struct RatingRow {
     pub public_consent: bool,
 }
 
-fn from_model(m: rating::Model) -> Result<RatingRow> {
+pub(crate) fn from_model(m: rating::Model) -> Result<RatingRow> {
     Ok(RatingRow {
         id: parse_id(&m.rating_id)?,
         designer_id: parse_id(&m.designer_id)?,
@@ -145,7 +147,9 @@ pub struct LibraryFilter {
     pub order: LibraryOrder,
 }
 
-fn library_condition(f: &LibraryFilter) -> Condition {
+/// The filter as a condition on ratings; the text only when `with_text` (it may be answered by
+/// the search index instead).
+fn library_condition(f: &LibraryFilter, with_text: bool) -> Condition {
     let mut cond = Condition::all().add(rating::Column::IsCurrent.eq(true));
     if let Some(s) = f.stars {
         cond = cond.add(rating::Column::Stars.eq(i32::from(s)));
@@ -162,7 +166,7 @@ fn library_condition(f: &LibraryFilter) -> Condition {
     if f.consented_only {
         cond = cond.add(rating::Column::PublicConsent.eq(true));
     }
-    if let Some(t) = &f.text {
+    if let Some(t) = f.text.as_ref().filter(|_| with_text) {
         cond = cond.add(
             Condition::any()
                 .add(Expr::col(rating::Column::Name).like(contains(t)))
@@ -173,31 +177,127 @@ fn library_condition(f: &LibraryFilter) -> Condition {
     cond
 }
 
+/// How a text search is answered: from the search index (the rating ids it matches, as a
+/// subquery) or, when the index cannot answer, by the LIKE condition on the ratings.
+enum TextMatch {
+    None,
+    Index(SelectStatement),
+    Scan,
+}
+
+/// Chooses how to answer the filter's text (see `library_index`): from the index unless the
+/// text is one character or the index is catching up with a batch just finalized.
+async fn text_match(c: &impl ConnectionTrait, f: &LibraryFilter) -> Result<TextMatch> {
+    let Some(text) = f.text.as_deref() else {
+        return Ok(TextMatch::None);
+    };
+    let QueryTerms::All { mut terms, exact } = query_terms(text) else {
+        return Ok(TextMatch::Scan);
+    };
+    if library_index::is_stale(c).await? {
+        return Ok(TextMatch::Scan);
+    }
+    // Read the rarest term; look the others up beside it.
+    if terms.len() > 1 {
+        let mut sizes = Vec::with_capacity(terms.len());
+        for t in &terms {
+            sizes.push(library_index::term_size(c, t, 5_000).await?);
+        }
+        let rarest = (0..terms.len()).min_by_key(|&i| sizes[i]).unwrap_or(0);
+        terms.swap(0, rarest);
+    }
+    let (driver, others) = terms
+        .split_first()
+        .map_or(("", &[][..]), |(d, o)| (d.as_str(), o));
+    Ok(TextMatch::Index(library_index::matching(
+        f, driver, others, exact, text,
+    )))
+}
+
+/// The ratings with these ids, in the order of the ids.
+async fn in_order(c: &impl ConnectionTrait, ids: Vec<String>) -> Result<Vec<RatingRow>> {
+    let mut rows: Vec<rating::Model> = rating::Entity::find()
+        .filter(rating::Column::RatingId.is_in(ids.clone()))
+        .all(c)
+        .await?;
+    let position: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|m| {
+        position
+            .get(m.rating_id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    rows.into_iter().map(from_model).collect()
+}
+
+async fn ids_of(c: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<String>> {
+    c.query_all(q)
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<String>("", "rating_id")?))
+        .collect()
+}
+
+/// The filtered ratings in the library's order, for a page or an export.
+fn ordered(f: &LibraryFilter, matched: Option<SelectStatement>) -> sea_orm::Select<rating::Entity> {
+    let mut query = rating::Entity::find().filter(library_condition(f, matched.is_none()));
+    if let Some(ids) = matched {
+        query = query.filter(rating::Column::RatingId.in_subquery(ids));
+    }
+    // Ties broken by id, descending like the indexes' last column, so a page is an index walk.
+    match f.order {
+        LibraryOrder::Best => query
+            .order_by_desc(rating::Column::Stars)
+            .order_by_desc(rating::Column::Total),
+        LibraryOrder::Newest => query.order_by_desc(rating::Column::RatedAt),
+        LibraryOrder::Name => query.order_by_asc(rating::Column::Name),
+    }
+    .order_by_desc(rating::Column::RatingId)
+}
+
 /// One page of current ratings and the total count.
 pub async fn library(
     c: &impl ConnectionTrait,
     f: &LibraryFilter,
     page: Page,
 ) -> Result<(Vec<RatingRow>, u64)> {
-    let query = rating::Entity::find().filter(library_condition(f));
-    let total = query.clone().count(c).await?;
-    let ordered = match f.order {
-        LibraryOrder::Best => query
-            .order_by_desc(rating::Column::Stars)
-            .order_by_desc(rating::Column::Total),
-        LibraryOrder::Newest => query.order_by_desc(rating::Column::RatedAt),
-        LibraryOrder::Name => query.order_by_asc(rating::Column::Name),
-    };
-    let rows = ordered
-        .order_by_asc(rating::Column::RatingId)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(c)
-        .await?;
-    Ok((
-        rows.into_iter().map(from_model).collect::<Result<_>>()?,
-        total,
-    ))
+    match text_match(c, f).await? {
+        TextMatch::Index(matched) if f.order == LibraryOrder::Best => {
+            let count = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_subquery(matched.clone(), Alias::new("m"))
+                .to_owned();
+            let total: i64 = match c.query_one(&count).await? {
+                Some(row) => row.try_get("", "n")?,
+                None => 0,
+            };
+            let mut page_q = library_index::in_library_order(matched);
+            page_q.limit(page.per_page).offset(page.offset());
+            let rows = in_order(c, ids_of(c, &page_q).await?).await?;
+            Ok((rows, u64::try_from(total).unwrap_or(0)))
+        }
+        m => {
+            let matched = match m {
+                TextMatch::Index(q) => Some(q),
+                _ => None,
+            };
+            let query = ordered(f, matched);
+            let total = query.clone().count(c).await?;
+            let rows = query
+                .offset(page.offset())
+                .limit(page.per_page)
+                .all(c)
+                .await?;
+            Ok((
+                rows.into_iter().map(from_model).collect::<Result<_>>()?,
+                total,
+            ))
+        }
+    }
 }
 
 /// Every current rating matching the filter (for exports), at most `limit`.
@@ -206,11 +306,15 @@ pub async fn library_all(
     f: &LibraryFilter,
     limit: u64,
 ) -> Result<Vec<RatingRow>> {
-    rating::Entity::find()
-        .filter(library_condition(f))
-        .order_by_desc(rating::Column::Stars)
-        .order_by_desc(rating::Column::Total)
-        .order_by_asc(rating::Column::RatingId)
+    let matched = match text_match(c, f).await? {
+        TextMatch::Index(q) => Some(q),
+        _ => None,
+    };
+    let best = LibraryFilter {
+        order: LibraryOrder::Best,
+        ..f.clone()
+    };
+    ordered(&best, matched)
         .limit(limit)
         .all(c)
         .await?

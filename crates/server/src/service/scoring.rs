@@ -442,6 +442,15 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
         }
     }
     batches::set_status(&*tx, batch_id, next, now).await?;
+    // The search index catches up in the background; text search scans until it has.
+    talentlib_store::notifications::enqueue(
+        &*tx,
+        new_uuid(),
+        talentlib_store::library_index::INDEX_JOB,
+        &batch_id.to_string(),
+        now,
+    )
+    .await?;
     let detail = format!(
         "ratings={} rubric={}",
         outcome.rated, outcome.rubric_version

@@ -39,6 +39,13 @@ async fn rated_library() -> TestApp {
         .execute_unprepared("UPDATE rating SET public_consent = false")
         .await
         .unwrap();
+    // The search index holds a copy of the flag.
+    app.state
+        .store
+        .db()
+        .execute_unprepared("UPDATE library_term SET public_consent = false")
+        .await
+        .unwrap();
     app
 }
 
@@ -92,4 +99,103 @@ async fn a_district_officer_sees_and_exports_their_district_only() {
     .await;
     assert_eq!(asked["total_count"], 0);
     assert_eq!(csv_rows(&app, &officer.token).await.len(), in_district);
+}
+
+/// Every current rating whose name, employer or specialty contains `q`, as the store has them.
+async fn expected_matches(app: &TestApp, q: &str) -> std::collections::BTreeSet<String> {
+    let all = talentlib_store::ratings::library_all(
+        app.state.store.db(),
+        &talentlib_store::ratings::LibraryFilter::default(),
+        1_000,
+    )
+    .await
+    .unwrap();
+    all.iter()
+        .filter(|r| {
+            r.name.contains(q)
+                || r.employer.as_deref().is_some_and(|e| e.contains(q))
+                || r.major.as_deref().is_some_and(|m| m.contains(q))
+        })
+        .map(|r| r.designer_id.to_string())
+        .collect()
+}
+
+async fn search(app: &TestApp, token: &str, q: &str) -> (u64, Vec<Value>) {
+    let path = format!("/library?per_page=100&q={}", urlencode(q));
+    let body = json(app, &path, Some(token)).await;
+    (
+        body["total_count"].as_u64().unwrap(),
+        body["items"].as_array().unwrap().clone(),
+    )
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+async fn check_searches(app: &TestApp, token: &str, queries: &[String]) {
+    for q in queries {
+        let want = expected_matches(app, q).await;
+        let (count, items) = search(app, token, q).await;
+        let got: std::collections::BTreeSet<String> = items
+            .iter()
+            .map(|i| i["designer_id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(count as usize, want.len(), "count for {q:?}");
+        assert_eq!(got, want, "designers for {q:?}");
+        // Best first: stars, then total, descending.
+        let keys: Vec<(u64, f64)> = items
+            .iter()
+            .map(|i| (i["stars"].as_u64().unwrap(), i["total"].as_f64().unwrap()))
+            .collect();
+        assert!(
+            keys.windows(2)
+                .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 >= w[1].1)),
+            "order for {q:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn text_search_finds_every_substring_with_the_index_and_without_it() {
+    let app = rated_library().await;
+    let staff = app.staff(&["service_staff"], None, None).await;
+    let rows = talentlib_store::ratings::library_all(
+        app.state.store.db(),
+        &talentlib_store::ratings::LibraryFilter::default(),
+        100,
+    )
+    .await
+    .unwrap();
+    let first = &rows[0];
+    let employer: Vec<char> = first.employer.clone().unwrap().chars().collect();
+    let major: Vec<char> = first.major.clone().unwrap().chars().collect();
+    let part = |v: &[char], a: usize, b: usize| -> String {
+        v[a.min(v.len())..b.min(v.len())].iter().collect()
+    };
+    let queries: Vec<String> = vec![
+        first.name.clone(),
+        first.name.chars().take(1).collect(),
+        part(&employer, 2, 4),
+        part(&employer, 1, 6),
+        part(&major, 0, 2),
+        major.iter().collect(),
+        "重庆大".into(),
+        "不存在的单位".into(),
+        "%".into(),
+    ];
+    check_searches(&app, &staff.token, &queries).await;
+    // While the index catches up with a finalized batch, the same answers come from a scan.
+    let db = app.state.store.db();
+    talentlib_store::notifications::enqueue(
+        db,
+        uuid::Uuid::new_v4(),
+        talentlib_store::library_index::INDEX_JOB,
+        "not-run-in-this-test",
+        i64::MAX / 2,
+    )
+    .await
+    .unwrap();
+    assert!(talentlib_store::library_index::is_stale(db).await.unwrap());
+    check_searches(&app, &staff.token, &queries).await;
 }

@@ -71,6 +71,27 @@ async fn an_unfinalized_seed_is_fully_scored_and_finalizes() {
     assert_eq!(res.status(), 200);
     let library: Value = app.get("/library", &token).await.json().await.unwrap();
     assert_eq!(library["total_count"], 12);
+    // The search index catches up in the background; then a name is found through it.
+    let db = app.state.store.db();
+    let mut waited = 0;
+    while talentlib_store::library_index::is_stale(db).await.unwrap() {
+        assert!(waited < 200, "the index job did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let name = library["items"][0]["name"].as_str().unwrap().to_string();
+    let q: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+    let found: Value = app
+        .get(&format!("/library?q={q}&per_page=100"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["designer_id"] == library["items"][0]["designer_id"]));
 }
 
 #[tokio::test]

@@ -1,0 +1,240 @@
+//! The library's search index (`library_term`): the bigrams of each current rating's name,
+//! employer and specialty (`talentlib_domain::search`), with the columns the library filters
+//! and sorts by, so a text search reads one range of one index instead of every rating.
+//!
+//! Only current ratings are indexed. Finalizing a batch leaves the index to a background job
+//! (`INDEX_JOB`), enqueued in the finalize transaction; while such a job is pending the index
+//! is stale and text search scans the ratings instead, so answers are always exact.
+
+use crate::entity::{job, library_term, rating};
+use crate::ratings::{LibraryFilter, RatingRow};
+use crate::Result;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use talentlib_domain::ids::{BatchId, UserId};
+use talentlib_domain::search::entry_terms;
+
+/// The job that brings the index up to date for a finalized batch (payload: the batch id).
+pub const INDEX_JOB: &str = "library.index";
+
+/// Term rows per INSERT (7 columns: well under every backend's bound-parameter limit).
+const INSERT_CHUNK: usize = 2_000;
+
+/// Adds the terms of these (current) ratings; indexing a rating twice changes nothing.
+pub async fn index(c: &impl ConnectionTrait, rows: &[RatingRow]) -> Result<()> {
+    let mut models = Vec::new();
+    for r in rows {
+        let fields = [
+            Some(r.name.as_str()),
+            r.employer.as_deref(),
+            r.major.as_deref(),
+        ];
+        for term in entry_terms(fields.into_iter().flatten()) {
+            models.push(library_term::ActiveModel {
+                term: Set(term),
+                stars: Set(i32::from(r.stars)),
+                total: Set(r.total),
+                rating_id: Set(r.id.to_string()),
+                district_code: Set(r.district_code.clone()),
+                work_type: Set(r.work_type.clone()),
+                public_consent: Set(r.public_consent),
+            });
+        }
+    }
+    for chunk in models.chunks(INSERT_CHUNK) {
+        library_term::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    library_term::Column::Term,
+                    library_term::Column::Stars,
+                    library_term::Column::Total,
+                    library_term::Column::RatingId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes the terms of every rating of these designers (their current ratings are indexed
+/// again afterwards).
+pub async fn unindex_designers(c: &impl ConnectionTrait, designers: &[UserId]) -> Result<()> {
+    let ids: Vec<String> = designers.iter().map(ToString::to_string).collect();
+    let theirs = Query::select()
+        .column(rating::Column::RatingId)
+        .from(rating::Entity)
+        .and_where(Expr::col(rating::Column::DesignerId).is_in(ids))
+        .to_owned();
+    library_term::Entity::delete_many()
+        .filter(library_term::Column::RatingId.in_subquery(theirs))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Brings the index up to date for the next `limit` current ratings of a batch after `after`
+/// (rating ids in order); returns the last id done, None when the batch is done.
+pub async fn index_batch_chunk(
+    c: &impl ConnectionTrait,
+    batch: BatchId,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Option<String>> {
+    let mut q = rating::Entity::find()
+        .filter(rating::Column::BatchId.eq(batch.to_string()))
+        .filter(rating::Column::IsCurrent.eq(true));
+    if let Some(after) = after {
+        q = q.filter(rating::Column::RatingId.gt(after));
+    }
+    let rows: Vec<RatingRow> = q
+        .order_by_asc(rating::Column::RatingId)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(crate::ratings::from_model)
+        .collect::<Result<_>>()?;
+    let Some(last) = rows.last().map(|r| r.id.to_string()) else {
+        return Ok(None);
+    };
+    let designers: Vec<UserId> = rows.iter().map(|r| r.designer_id).collect();
+    unindex_designers(c, &designers).await?;
+    index(c, &rows).await?;
+    Ok(Some(last))
+}
+
+/// Rebuilds the whole index from the current ratings (the migration that introduced it).
+pub async fn rebuild(c: &impl ConnectionTrait) -> Result<()> {
+    library_term::Entity::delete_many().exec(c).await?;
+    let mut after: Option<String> = None;
+    loop {
+        let mut q = rating::Entity::find().filter(rating::Column::IsCurrent.eq(true));
+        if let Some(a) = &after {
+            q = q.filter(rating::Column::RatingId.gt(a.clone()));
+        }
+        let rows: Vec<RatingRow> = q
+            .order_by_asc(rating::Column::RatingId)
+            .limit(5_000)
+            .all(c)
+            .await?
+            .into_iter()
+            .map(crate::ratings::from_model)
+            .collect::<Result<_>>()?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = Some(last.id.to_string());
+        index(c, &rows).await?;
+    }
+}
+
+/// Whether an index job is pending (the index may lag the ratings).
+pub async fn is_stale(c: &impl ConnectionTrait) -> Result<bool> {
+    Ok(job::Entity::find()
+        .filter(job::Column::Kind.eq(INDEX_JOB))
+        .count(c)
+        .await?
+        > 0)
+}
+
+/// How many index entries a term has, counting no further than `cap` (choosing which of a
+/// search's terms to read: the rarest).
+pub async fn term_size(c: &impl ConnectionTrait, term: &str, cap: u64) -> Result<u64> {
+    let capped = Query::select()
+        .expr(Expr::val(1))
+        .from(library_term::Entity)
+        .and_where(Expr::col(library_term::Column::Term).eq(term))
+        .limit(cap)
+        .to_owned();
+    let query = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(capped, Alias::new("capped"))
+        .to_owned();
+    let n: i64 = match c.query_one(&query).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The index entries matching a search: every term present (`driver` is read, the others
+/// looked up beside it), the filters the index holds, and, unless `exact`, the text itself in
+/// the rating. Selects `t.rating_id`; the caller adds the order and a limit, or counts.
+pub fn matching(
+    f: &LibraryFilter,
+    driver: &str,
+    others: &[String],
+    exact: bool,
+    text: &str,
+) -> SelectStatement {
+    let t = Alias::new("t");
+    let mut q = Query::select();
+    q.column((t.clone(), library_term::Column::RatingId))
+        .from_as(library_term::Entity, t.clone())
+        .and_where(Expr::col((t.clone(), library_term::Column::Term)).eq(driver));
+    if let Some(s) = f.stars {
+        q.and_where(Expr::col((t.clone(), library_term::Column::Stars)).eq(i32::from(s)));
+    }
+    if let Some(d) = &f.district_code {
+        q.and_where(Expr::col((t.clone(), library_term::Column::DistrictCode)).eq(d.clone()));
+    }
+    if let Some(w) = &f.work_type {
+        q.and_where(Expr::col((t.clone(), library_term::Column::WorkType)).eq(w.clone()));
+    }
+    if f.consented_only {
+        q.and_where(Expr::col((t.clone(), library_term::Column::PublicConsent)).eq(true));
+    }
+    for (i, other) in others.iter().enumerate() {
+        let u = Alias::new(format!("u{i}"));
+        let same = |col: library_term::Column| Expr::col((u.clone(), col)).equals((t.clone(), col));
+        let beside = Query::select()
+            .expr(Expr::val(1))
+            .from_as(library_term::Entity, u.clone())
+            .and_where(Expr::col((u.clone(), library_term::Column::Term)).eq(other.as_str()))
+            .and_where(same(library_term::Column::Stars))
+            .and_where(same(library_term::Column::Total))
+            .and_where(same(library_term::Column::RatingId))
+            .to_owned();
+        q.and_where(Expr::exists(beside));
+    }
+    if !exact || f.major.is_some() {
+        let r = Alias::new("r");
+        let mut check = Query::select();
+        check
+            .expr(Expr::val(1))
+            .from_as(rating::Entity, r.clone())
+            .and_where(
+                Expr::col((r.clone(), rating::Column::RatingId))
+                    .equals((t.clone(), library_term::Column::RatingId)),
+            );
+        if let Some(m) = &f.major {
+            check.and_where(Expr::col((r.clone(), rating::Column::Major)).eq(m.clone()));
+        }
+        if !exact {
+            let like = crate::accounts::contains(text);
+            check.cond_where(
+                sea_orm::Condition::any()
+                    .add(Expr::col((r.clone(), rating::Column::Name)).like(like.clone()))
+                    .add(Expr::col((r.clone(), rating::Column::Employer)).like(like.clone()))
+                    .add(Expr::col((r, rating::Column::Major)).like(like)),
+            );
+        }
+        q.and_where(Expr::exists(check.to_owned()));
+    }
+    q.to_owned()
+}
+
+/// `matching` in the library's best-first order (the index's own order, read backwards).
+pub fn in_library_order(mut q: SelectStatement) -> SelectStatement {
+    let t = Alias::new("t");
+    q.order_by((t.clone(), library_term::Column::Stars), Order::Desc)
+        .order_by((t.clone(), library_term::Column::Total), Order::Desc)
+        .order_by((t, library_term::Column::RatingId), Order::Desc);
+    q
+}
