@@ -181,7 +181,7 @@ fn library_condition(f: &LibraryFilter, with_text: bool) -> Condition {
 /// subquery) or, when the index cannot answer, by the LIKE condition on the ratings.
 enum TextMatch {
     None,
-    Index(SelectStatement),
+    Index(Box<SelectStatement>),
     Scan,
 }
 
@@ -209,9 +209,9 @@ async fn text_match(c: &impl ConnectionTrait, f: &LibraryFilter) -> Result<TextM
     let (driver, others) = terms
         .split_first()
         .map_or(("", &[][..]), |(d, o)| (d.as_str(), o));
-    Ok(TextMatch::Index(library_index::matching(
+    Ok(TextMatch::Index(Box::new(library_index::matching(
         f, driver, others, exact, text,
-    )))
+    ))))
 }
 
 /// The ratings with these ids, in the order of the ids.
@@ -269,20 +269,20 @@ pub async fn library(
         TextMatch::Index(matched) if f.order == LibraryOrder::Best => {
             let count = Query::select()
                 .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                .from_subquery(matched.clone(), Alias::new("m"))
+                .from_subquery((*matched).clone(), Alias::new("m"))
                 .to_owned();
             let total: i64 = match c.query_one(&count).await? {
                 Some(row) => row.try_get("", "n")?,
                 None => 0,
             };
-            let mut page_q = library_index::in_library_order(matched);
+            let mut page_q = library_index::in_library_order(*matched);
             page_q.limit(page.per_page).offset(page.offset());
             let rows = in_order(c, ids_of(c, &page_q).await?).await?;
             Ok((rows, u64::try_from(total).unwrap_or(0)))
         }
         m => {
             let matched = match m {
-                TextMatch::Index(q) => Some(q),
+                TextMatch::Index(q) => Some(*q),
                 _ => None,
             };
             let query = ordered(f, matched);
@@ -307,7 +307,7 @@ pub async fn library_all(
     limit: u64,
 ) -> Result<Vec<RatingRow>> {
     let matched = match text_match(c, f).await? {
-        TextMatch::Index(q) => Some(q),
+        TextMatch::Index(q) => Some(*q),
         _ => None,
     };
     let best = LibraryFilter {
