@@ -83,6 +83,7 @@ pub async fn assign(
         .iter()
         .map(|l| Applicant {
             application_id: l.id,
+            name: l.name.clone(),
             employer: l.employer.clone(),
         })
         .collect();
@@ -100,7 +101,7 @@ pub async fn assign(
                 "experts_per_application",
                 talentlib_domain::Problem::OutOfRange { min: 1, max: 100 },
             ),
-            AssignError::TooFewEligible(_) => AppError::Rule(RuleError::TooFewExperts),
+            AssignError::TooFewEligible(s) => AppError::Rule(RuleError::TooFewExperts(Some(s))),
         },
     )?;
     if req.preview {
@@ -155,6 +156,7 @@ pub async fn swap_expert(
         .ok_or_else(|| AppError::invalid("expert_id", talentlib_domain::Problem::UnknownItem))?;
     let applicant = Applicant {
         application_id: app,
+        name: row.name.clone(),
         employer: row.employer.clone(),
     };
     if assignment::is_conflict(
@@ -164,7 +166,7 @@ pub async fn swap_expert(
             employer: expert.employer,
         },
     ) {
-        return Err(AppError::Rule(RuleError::TooFewExperts));
+        return Err(AppError::Rule(RuleError::TooFewExperts(None)));
     }
     store_scoring::swap_expert(&*tx, app, from, to, now_millis())
         .await

@@ -47,6 +47,8 @@ struct Extra {
     seed: Option<String>,
     assign_errors: Option<(Value, Value)>,
     assign_notice: Option<String>,
+    /// Experts are short: admins get a link to the users page, where experts are added.
+    assign_users_link: bool,
     preview: Option<Value>,
     swap_problem: Option<Value>,
     finalize_notice: Option<String>,
@@ -236,6 +238,7 @@ async fn swap_rows(
             on.sort_by_key(|e| by_id.get(e).map(|a| a.name.clone()));
             let applicant = Applicant {
                 application_id: l.id,
+                name: None,
                 employer: l.employer.clone(),
             };
             let candidates = experts
@@ -472,6 +475,7 @@ async fn render(
             errors => assign_errors,
             errors_list => assign_errors_list,
             notice => extra.assign_notice,
+            users_href => extra.assign_users_link.then_some("/admin/users"),
             preview => extra.preview,
         },
         scoring => scoring_ctx,
@@ -644,6 +648,8 @@ pub(super) async fn post_assign(
         }
         Err(e @ AppError::Rule(_)) => {
             extra.assign_notice = Some(e.message(lang));
+            extra.assign_users_link = matches!(e, AppError::Rule(RuleError::TooFewExperts(_)))
+                && actor.user.has(Role::Admin);
             render(&st, &page, &actor, id, extra, StatusCode::CONFLICT).await
         }
         Err(e) => Err(page.error(e)),
@@ -703,7 +709,7 @@ pub(super) async fn post_swap(
         }
         (Some(from), Some(to)) => match scoring::swap_expert(&st, &actor, app, from, to).await {
             Ok(()) => Ok(()),
-            Err(AppError::Rule(RuleError::TooFewExperts)) => {
+            Err(AppError::Rule(RuleError::TooFewExperts(_))) => {
                 Err((StatusCode::CONFLICT, t(lang, "batch.swap.conflict")))
             }
             Err(e @ AppError::Rule(_)) => Err((StatusCode::CONFLICT, e.message(lang))),
