@@ -222,7 +222,7 @@ const EXPERTS: [(&str, &str, &str); 4] = [
     (
         "expert3@demo.talentlib.cn",
         "吴卫东（中国汽车工程研究院）",
-        "中国汽车工程研究院股份有限公司",
+        "中国汽车工程研究院",
     ),
     (
         "expert4@demo.talentlib.cn",

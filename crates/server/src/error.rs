@@ -148,6 +148,7 @@ fn shortage_message(lang: Lang, s: &Shortage) -> String {
                 ("applicant", applicant),
                 ("eligible", s.eligible.to_string()),
                 ("conflicts", s.conflicts().to_string()),
+                ("experts", s.experts.to_string()),
                 ("employer", s.employer.clone().unwrap_or_default()),
             ],
         ));

@@ -8,6 +8,7 @@ mod form_body;
 mod spec;
 
 use super::page::{redirect_with_flash, PageCtx, PageError};
+use super::progress;
 use crate::error::AppError;
 use crate::service::applications::{self, ApplicationView};
 use crate::service::{batches, Actor};
@@ -98,7 +99,8 @@ async fn render_mine(
     let mut names: HashMap<BatchId, Option<String>> = HashMap::new();
     // Newest first, as the service lists them.
     let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for mine in &rows {
+        let row = &mine.row;
         let batch = match names.get(&row.batch_id) {
             Some(name) => name.clone(),
             None => {
@@ -107,9 +109,12 @@ async fn render_mine(
                 name
             }
         };
+        let rated = progress::rated(st, page.lang, mine.rating.as_ref()).await;
         items.push(json!({
             "id": row.id.to_string(),
             "status": row.status.as_str(),
+            "description": progress::description(page.lang, row.status, mine.stage, rated.as_ref()),
+            "rated": rated.is_some(),
             "batch_name": batch,
             "updated_at": context::local_time(row.updated_at),
             "submitted_at": row.submitted_at.map(context::local_time),
@@ -119,7 +124,7 @@ async fn render_mine(
     }
     let applied = open
         .as_ref()
-        .is_some_and(|b| rows.iter().any(|r| r.batch_id == b.id));
+        .is_some_and(|b| rows.iter().any(|r| r.row.batch_id == b.id));
     // Whether to offer the button; the service decides whether starting is allowed.
     let can_start = open.is_some() && !applied && actor.user.has(Role::Designer);
     let ctx = context! {
@@ -212,7 +217,7 @@ async fn render_edit(
 ) -> Response {
     let (errors, errors_list) = context::errors(page.lang, errors);
     let ctx = context! {
-        app => context::summary(view, batch_name(st, view.batch_id).await),
+        app => context::summary(view, batch_name(st, view.batch_id).await, progress::description(page.lang, view.status, view.stage, None)),
         values,
         form => context::form_spec(page.lang),
         opts => context::options(page.lang),
@@ -316,14 +321,25 @@ async fn get_application(
     // Commission staff reach the document review from the record (read-only once decided).
     let can_review = view.status.was_submitted()
         && (actor.user.has(Role::Reviewer) || actor.user.has(Role::Admin));
+    let rated = progress::rated(&st, page.lang, view.rating.as_ref()).await;
+    let description = progress::description(page.lang, view.status, view.stage, rated.as_ref());
+    let ratings_href = is_owner.then_some("/me/ratings");
+    let timeline = progress::timeline(
+        page.lang,
+        &view,
+        rated.as_ref(),
+        ratings_href,
+        context::local_time,
+    );
     let ctx = context! {
         review_href => can_review.then(|| format!("/review/applications/{}", view.id)),
-        app => context::summary(&view, batch_name(&st, view.batch_id).await),
+        ratings_href => ratings_href.filter(|_| rated.is_some()),
+        app => context::summary(&view, batch_name(&st, view.batch_id).await, description),
         values => form_values(&view),
         form => context::form_spec(page.lang),
         labels => context::labels(page.lang),
         files => context::files_by_item(&view.attachments),
-        timeline => context::timeline(page.lang, &view),
+        timeline => timeline,
         identity_masked => view.identity_masked,
         can_open_evidence => view.can_open_evidence,
         show_major_flag => view.major_flagged && !is_owner,

@@ -7,6 +7,7 @@ pub mod expert;
 pub mod library;
 pub mod nav;
 pub mod page;
+pub mod progress;
 pub mod public;
 pub mod review;
 pub mod rubric;
