@@ -471,8 +471,8 @@ pub struct ItemPoints {
     pub item_id: Option<String>,
     pub category: &'static str,
     pub points: Points,
-    /// Which rule gave the points, e.g. `awards.national.grand × lead 1.0`.
-    pub rule: String,
+    /// Which rule gave the points; its code is e.g. `awards.national.grand × lead 1`.
+    pub rule: Rule,
 }
 
 /// The reference score: per category (capped), total, and the explanation per item.
@@ -515,7 +515,7 @@ impl RubricDef {
                     id: &Option<ItemId>,
                     category: &'static str,
                     points: Points,
-                    rule: String| {
+                    rule: Rule| {
             items.push(ItemPoints {
                 item_id: id.map(|i| i.to_string()),
                 category,
@@ -525,7 +525,7 @@ impl RubricDef {
         };
 
         // A. Titles: the highest only.
-        let mut best: Option<(Points, &Option<ItemId>, String)> = None;
+        let mut best: Option<(Points, &Option<ItemId>, Rule)> = None;
         for t in form.titles.iter().filter(|t| counts(&t.id)) {
             let key = match t.level {
                 Some(TitleLevel::Senior) => "senior",
@@ -536,7 +536,7 @@ impl RubricDef {
             };
             let p = Points::from_f64(lookup(&self.titles.points_by_level, key));
             if best.as_ref().is_none_or(|(b, _, _)| p > *b) {
-                best = Some((p, &t.id, format!("titles.{key}")));
+                best = Some((p, &t.id, Rule::Title { level: key }));
             }
         }
         for t in form.titles.iter().filter(|t| counts(&t.id)) {
@@ -549,7 +549,7 @@ impl RubricDef {
                     &t.id,
                     "titles",
                     Points::ZERO,
-                    "titles.not_highest".into(),
+                    Rule::TitleNotHighest,
                 ),
             }
         }
@@ -563,7 +563,7 @@ impl RubricDef {
                     &a.id,
                     "awards",
                     Points::ZERO,
-                    "awards.incomplete".into(),
+                    Rule::Incomplete { category: "awards" },
                 );
                 continue;
             };
@@ -573,7 +573,7 @@ impl RubricDef {
                     &a.id,
                     "awards",
                     Points::ZERO,
-                    "awards.outside_lookback".into(),
+                    Rule::OutsideLookback { category: "awards" },
                 );
                 continue;
             }
@@ -590,11 +590,16 @@ impl RubricDef {
                 _ => ("lead", lookup(&self.awards.role_factor, "lead")),
             };
             let mut p = Points::from_f64(base).times(factor);
-            let mut rule = format!("awards.{}.{grade} × {role_key} {factor}", tier.as_str());
+            let mut rule = Rule::Award {
+                tier: tier.as_str(),
+                grade,
+                role: role_key,
+                factor,
+            };
             if let Some(work) = a.work_title.as_deref().map(|w| w.trim().to_lowercase()) {
                 let previous = by_work.get(&work).copied().unwrap_or(Points::ZERO);
                 if p <= previous {
-                    rule = "awards.same_work_counted_once".into();
+                    rule = Rule::SameWorkCountedOnce;
                     p = Points::ZERO;
                 } else {
                     by_work.insert(work, p);
@@ -613,7 +618,9 @@ impl RubricDef {
                     &a.id,
                     "articles",
                     Points::ZERO,
-                    "articles.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "articles",
+                    },
                 );
                 continue;
             }
@@ -626,7 +633,9 @@ impl RubricDef {
                         &a.id,
                         "articles",
                         Points::ZERO,
-                        "articles.incomplete".into(),
+                        Rule::Incomplete {
+                            category: "articles",
+                        },
                     );
                     continue;
                 }
@@ -643,7 +652,11 @@ impl RubricDef {
                 &a.id,
                 "articles",
                 p,
-                format!("articles.{row} × {author} {factor}"),
+                Rule::Article {
+                    row,
+                    author,
+                    factor,
+                },
             );
         }
 
@@ -661,7 +674,7 @@ impl RubricDef {
                     &r.id,
                     "ip_rights",
                     Points::ZERO,
-                    "ip_rights.pending".into(),
+                    Rule::NotGranted,
                 );
                 continue;
             };
@@ -671,7 +684,9 @@ impl RubricDef {
                     &r.id,
                     "ip_rights",
                     Points::ZERO,
-                    "ip_rights.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "ip_rights",
+                    },
                 );
                 continue;
             }
@@ -684,7 +699,9 @@ impl RubricDef {
                         &r.id,
                         "ip_rights",
                         Points::ZERO,
-                        "ip_rights.incomplete".into(),
+                        Rule::Incomplete {
+                            category: "ip_rights",
+                        },
                     );
                     continue;
                 }
@@ -697,17 +714,23 @@ impl RubricDef {
             };
             let factor = lookup(&self.ip_rights.inventor_factor, inventor);
             let mut p = Points::from_f64(lookup(&self.ip_rights.points, row)).times(factor);
-            let mut rule = format!("ip_rights.{row} × {inventor} {factor}");
+            let mut sub_capped = false;
             if r.kind == Some(IpKind::DesignPatent) {
                 if let Some(cap) = design_sub_cap {
                     let room = Points((cap.0 - design_total.0).max(0));
                     if p > room {
                         p = room;
-                        rule.push_str(" (design patent sub-cap)");
+                        sub_capped = true;
                     }
                     design_total = design_total + p;
                 }
             }
+            let rule = Rule::IpRight {
+                row,
+                inventor,
+                factor,
+                sub_capped,
+            };
             push(&mut items, &r.id, "ip_rights", p, rule);
         }
 
@@ -733,14 +756,21 @@ impl RubricDef {
         honors.sort_by_key(|x| std::cmp::Reverse(x.0));
         for (i, (p, id, key)) in honors.into_iter().enumerate() {
             if i == 0 {
-                push(&mut items, id, "honors", p, format!("honors.{key}"));
+                let rule = Rule::Honor {
+                    level: key,
+                    further: false,
+                };
+                push(&mut items, id, "honors", p, rule);
             } else {
                 push(
                     &mut items,
                     id,
                     "honors",
                     p.times(0.5),
-                    format!("honors.{key} × 0.5 (further honour)"),
+                    Rule::Honor {
+                        level: key,
+                        further: true,
+                    },
                 );
             }
         }
@@ -766,7 +796,7 @@ impl RubricDef {
                         &c.id,
                         "compensation",
                         p,
-                        format!("compensation.ratio ≥ {min}"),
+                        Rule::CompensationBand { min_ratio: min },
                     );
                 }
                 (None, _) => push(
@@ -774,14 +804,16 @@ impl RubricDef {
                     &c.id,
                     "compensation",
                     Points::ZERO,
-                    "compensation.reference_wage_not_set".into(),
+                    Rule::ReferenceWageNotSet,
                 ),
                 (_, None) => push(
                     &mut items,
                     &c.id,
                     "compensation",
                     Points::ZERO,
-                    "compensation.incomplete".into(),
+                    Rule::Incomplete {
+                        category: "compensation",
+                    },
                 ),
             }
         }
@@ -794,7 +826,9 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    "projects.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "projects",
+                    },
                 );
                 continue;
             }
@@ -804,7 +838,9 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    "projects.incomplete".into(),
+                    Rule::Incomplete {
+                        category: "projects",
+                    },
                 );
                 continue;
             };
@@ -827,7 +863,7 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    format!("projects.enterprise_below_{min}"),
+                    Rule::EnterpriseBelowMinimum { min_cny: min },
                 );
                 continue;
             }
@@ -841,7 +877,10 @@ impl RubricDef {
                 &p.id,
                 "projects",
                 Points::from_f64(pts),
-                format!("projects.{level_key}.{role_key}"),
+                Rule::Project {
+                    level: level_key,
+                    role: role_key,
+                },
             );
         }
 
@@ -865,3 +904,6 @@ impl RubricDef {
 
 #[cfg(test)]
 mod tests;
+
+mod rule;
+pub use rule::Rule;

@@ -1,8 +1,9 @@
 //! What the scoring page shows of an application: the applicant's facts (never the identity
 //! numbers), each section's items with their labelled values and evidence files, and beside each
-//! item the reference points and the rubric rule that gave them. Presentation only: the points
+//! item the reference points and the rubric rule that gave them, in words. Presentation only: the points
 //! come from `scoring::reference_score`.
 
+use super::super::review::fmt::explain_rule;
 use super::super::rubric::{by_lang, two_dp};
 use super::super::staff::common::district_name;
 use crate::i18n::{self, Lang};
@@ -240,7 +241,7 @@ fn item_line(
             .find(|i| i.item_id.as_deref() == Some(id))
             .map(|i| RefLine {
                 points: two_dp(i.points.to_hundredths()),
-                rule: i.rule.clone(),
+                rule: explain_rule(lang, &i.rule),
             })
     });
     ItemLine {
