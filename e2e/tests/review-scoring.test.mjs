@@ -229,7 +229,10 @@ test('review, expert scoring and published ratings', async (t) => {
     await dp.goto('/notifications');
     const note = dp.locator('.notification').filter({ hasText: '您的申报被退回补充材料' });
     await assertVisible(note);
-    assert.ok((await note.innerText()).includes(RETURN_COMMENT));
+    const noteText = await note.innerText();
+    assert.ok(noteText.includes(RETURN_COMMENT));
+    // The comment ends with its own full stop: nothing doubles it.
+    assert.ok(!/。。|。\./.test(noteText), noteText);
   });
 
   await env.step(t, 'the reviewer closes the batch', async () => {
@@ -431,7 +434,10 @@ test('review, expert scoring and published ratings', async (t) => {
     await assertVisible(dp.getByRole('heading', { level: 1, name: '消息通知' }));
     const rated = dp.locator('.notification').filter({ hasText: '您的星级评定结果已发布' });
     await assertVisible(rated);
-    assert.match(await rated.locator('.notification-body').innerText(), new RegExp(`${stars}星`));
+    // The star level is named as the rubric names it, never as a number of stars.
+    const ratedBody = await rated.locator('.notification-body').innerText();
+    assert.ok(ratedBody.includes(`已发布：${STAR_NAMES[stars]}。`), ratedBody);
+    assert.ok(!/\d星|0为/.test(ratedBody), ratedBody);
     await assertVisible(dp.locator('.notification').filter({ hasText: '您的申报已通过审核' }));
     assert.match(await dp.locator('.page-intro').innerText(), /您有 2 条未读消息/);
     // The notification leads to the rating; reading it marks it read.

@@ -432,7 +432,7 @@ async fn notify_ratings(
         .map(|r| Notification {
             id: new_uuid(),
             account_id: r.designer_id,
-            kind: "rating.published".into(),
+            kind: super::notify::RATING_PUBLISHED.into(),
             application_id: Some(r.application_id),
             detail: Some(r.stars.to_string()),
             created_at: now,
@@ -441,12 +441,20 @@ async fn notify_ratings(
         .collect();
     notifications::insert_many(c, &rows).await?;
     if st.config.smtp.is_some() {
+        let rubric = rubrics::current(c).await?.view();
         let ids: Vec<UserId> = rated.iter().map(|r| r.designer_id).collect();
         let stars: HashMap<UserId, u8> = rated.iter().map(|r| (r.designer_id, r.stars)).collect();
         for (id, email) in accounts::emails_of(c, &ids).await? {
             let detail = stars.get(&id).map(ToString::to_string);
-            super::notify::enqueue_email(c, &email, "rating.published", detail.as_deref(), now)
-                .await?;
+            super::notify::enqueue_email(
+                c,
+                &email,
+                super::notify::RATING_PUBLISHED,
+                detail.as_deref(),
+                Some(&rubric),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

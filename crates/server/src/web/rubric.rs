@@ -63,23 +63,7 @@ pub(crate) fn date_text(millis: i64) -> String {
         .collect()
 }
 
-/// A name in the page's language.
-pub(crate) fn by_lang(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
-/// The name of a star level (5 … 0, where 0 is the provisional star) as the rubric calls it.
-pub(crate) fn star_name(lang: Lang, rubric: &Rubric, stars: u8) -> String {
-    rubric
-        .stars
-        .iter()
-        .find(|s| s.stars == stars)
-        .map(|s| by_lang(lang, &s.name_zh, &s.name_en))
-        .unwrap_or_else(|| i18n::t(lang, "rating.stars_n", &[("n", stars.to_string())]))
-}
+pub(crate) use crate::i18n::{by_lang, star_name};
 
 /// A star level for templates: `{n, name, glyphs ("★★★☆☆"), label (for screen readers)}`.
 pub(crate) fn stars_ctx(lang: Lang, rubric: &Rubric, stars: u8) -> Value {
