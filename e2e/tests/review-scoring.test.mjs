@@ -70,9 +70,8 @@ function expectedStars(total) {
   const t = Number(total);
   return [[85, 5], [70, 4], [55, 3], [40, 2], [25, 1]].find(([min]) => t >= min)?.[1] ?? 0;
 }
-// The rubric's names (rating page, library) and the shorter ones of the batch pages (locale stars.N).
+// The rubric's names, used on every page (rating, library, batch pages, home).
 const STAR_NAMES = ['暂定星级', '一星级', '二星级', '三星级', '四星级', '五星级'];
-const STAR_SHORT = ['预备星', '一星', '二星', '三星', '四星', '五星'];
 
 test('review, expert scoring and published ratings', async (t) => {
   const rv = await env.actor('reviewer');
@@ -371,7 +370,7 @@ test('review, expert scoring and published ratings', async (t) => {
     for (const tr of await preview.locator('tbody tr').all()) {
       shown[(await tr.locator('th').innerText()).trim()] = (await tr.locator('td.num').innerText()).trim();
     }
-    assert.deepEqual(shown, Object.fromEntries(STAR_SHORT.map((n, i) => [n, String(expected[i] || 0)])),
+    assert.deepEqual(shown, Object.fromEntries(STAR_NAMES.map((n, i) => [n, String(expected[i] || 0)])),
       'the preview counts the expected stars');
 
     await submitAndWait(page, page.getByRole('link', { name: '评分结果' }).first());

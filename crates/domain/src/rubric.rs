@@ -128,6 +128,8 @@ pub struct RubricDef {
     pub compensation: CompensationRule,
     pub projects: ProjectsRule,
     pub labels_zh: BTreeMap<String, String>,
+    /// English names a rubric file may give (`label_en`); the built-in ones otherwise.
+    pub labels_en: BTreeMap<String, String>,
     pub star_levels: Vec<StarLevel>,
     /// The file as given, kept so that old versions stay readable exactly.
     pub source: Value,
@@ -294,15 +296,21 @@ impl RubricDef {
                     .collect(),
             );
         }
-        let labels_zh = CATEGORY_KEYS
-            .iter()
-            .filter_map(|k| {
-                cats.get(*k)
-                    .and_then(|c| c.get("label_zh"))
-                    .and_then(Value::as_str)
-                    .map(|l| (k.to_string(), l.to_string()))
-            })
-            .collect();
+        let labels = |field: &str| -> BTreeMap<String, String> {
+            CATEGORY_KEYS
+                .iter()
+                .filter_map(|k| {
+                    cats.get(*k)
+                        .and_then(|c| c.get(field))
+                        .and_then(Value::as_str)
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(|l| (k.to_string(), l.to_string()))
+                })
+                .collect()
+        };
+        let labels_zh = labels("label_zh");
+        let labels_en = labels("label_en");
 
         let star_levels: Vec<StarLevel> = match root
             .get("star_levels")
@@ -379,6 +387,7 @@ impl RubricDef {
                 compensation,
                 projects,
                 labels_zh,
+                labels_en,
                 star_levels,
                 source: v.clone(),
             }),
@@ -439,7 +448,11 @@ impl RubricDef {
                 .map(|k| Category {
                     key: k.to_string(),
                     name_zh: self.labels_zh.get(*k).cloned().unwrap_or_default(),
-                    name_en: english_name(k).to_string(),
+                    name_en: self
+                        .labels_en
+                        .get(*k)
+                        .cloned()
+                        .unwrap_or_else(|| english_name(k).to_string()),
                     max: self.cap(k).to_f64_2dp(),
                 })
                 .collect(),

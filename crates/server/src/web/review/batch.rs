@@ -10,6 +10,7 @@ use crate::service::scoring::{self, AssignRequest, AssignResult};
 use crate::service::{applications, batches, Actor};
 use crate::state::AppState;
 use crate::web::page::{redirect_with_flash, PageCtx, PageError};
+use crate::web::rubric::star_name;
 use crate::web::staff::common::{message_errors, no_errors, time_ctx};
 use crate::web::staff::read_form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -26,6 +27,7 @@ use talentlib_domain::batch::BatchStatus;
 use talentlib_domain::ids::{ApplicationId, BatchId, UserId};
 use talentlib_domain::paging::Page;
 use talentlib_domain::roles::Role;
+use talentlib_domain::rubric::Rubric;
 use talentlib_domain::{Problem, RuleError};
 use talentlib_store::accounts::Account;
 use talentlib_store::applications::{ApplicationLine, ListFilter};
@@ -97,8 +99,9 @@ fn app_name(lang: Lang, name: Option<&String>) -> String {
         .unwrap_or_else(|| t(lang, "staff.unnamed"))
 }
 
-/// Star levels from five down to the provisional star, with counts and shares.
-fn star_rows(lang: Lang, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
+/// Star levels from five down to the provisional star (named by the rubric), with counts and
+/// shares.
+fn star_rows(lang: Lang, rubric: &Rubric, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
     let total: u64 = dist.values().sum();
     let rows = (0..=5u8)
         .rev()
@@ -106,7 +109,7 @@ fn star_rows(lang: Lang, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
             let n = dist.get(&s).copied().unwrap_or(0);
             context! {
                 stars => s,
-                label => t(lang, &format!("stars.{s}")),
+                label => star_name(lang, rubric, s),
                 count => n,
                 percent => fmt::percent(n, total),
             }
@@ -305,6 +308,11 @@ async fn render(
         count(Status::Rejected),
     );
     let decided = returned + accepted + rejected;
+    // Star levels are named as the rubric in force names them.
+    let rubric = crate::service::rubrics::current(st.store.db())
+        .await
+        .map_err(err)?
+        .view();
     let id_str = batch.id.to_string();
     let cards: Vec<Value> = counts
         .iter()
@@ -387,7 +395,7 @@ async fn render(
                 .collect();
             let finalize = match scoring::preview_finalize(st, actor, id).await {
                 Ok(dist) => {
-                    let (stars, rated) = star_rows(lang, &dist);
+                    let (stars, rated) = star_rows(lang, &rubric, &dist);
                     context! { ready => true, stars, rated }
                 }
                 Err(AppError::Rule(RuleError::UnscoredAssignments)) => {
@@ -440,7 +448,7 @@ async fn render(
         }
         BatchStatus::Finalized => {
             let dist = finalized_distribution(st, actor, id).await.map_err(err)?;
-            let (stars, rated) = star_rows(lang, &dist);
+            let (stars, rated) = star_rows(lang, &rubric, &dist);
             finalized_ctx = context! { stars, rated };
         }
     }

@@ -12,6 +12,7 @@ use crate::service::{rubrics, scoring, Actor};
 use crate::state::AppState;
 use crate::web::page::{field_errors, redirect_with_flash, PageCtx, PageError};
 use crate::web::progress;
+use crate::web::rubric::category_name;
 use crate::web::staff::common::{district_name, fmt_minutes, time_ctx};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -343,10 +344,11 @@ fn sections(
         .iter()
         .filter_map(|i| i.item_id.as_deref().map(|id| (id, i)))
         .collect();
+    let rubric_view = rubric.view();
     SECTIONS
         .iter()
         .map(|s| {
-            let title = i18n::t(lang, &format!("section.{}", s.key), &[]);
+            let title = category_name(lang, &rubric_view, s.key);
             let objects: Vec<&Json> = match values.get(s.key) {
                 Some(Json::Array(list)) => list.iter().collect(),
                 Some(o @ Json::Object(_)) => vec![o],
