@@ -22,6 +22,8 @@ pub enum AppError {
     Csrf,
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("malformed request: {0}")]
     Malformed(String),
     #[error("invalid input")]
@@ -64,6 +66,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Rule(_) => StatusCode::CONFLICT,
@@ -81,6 +84,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Malformed(_) => "malformed",
             AppError::Invalid(_) => "invalid_input",
             AppError::Rule(r) => r.code(),

@@ -57,7 +57,18 @@ pub fn router() -> Router<AppState> {
                 )
             }),
         )
+        // Every page route so far: a method it does not take gets the error page, not an empty
+        // 405 (the API, merged later, keeps its JSON errors).
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+}
+
+/// A page's URL with a method it does not take (`GET /signout`, `GET /batches/{id}/close`):
+/// the error page, 405, with the `Allow` header axum adds.
+async fn method_not_allowed(
+    axum::extract::Extension(lang): axum::extract::Extension<crate::i18n::Lang>,
+) -> axum::response::Response {
+    page::PageError(crate::error::AppError::MethodNotAllowed, lang).into_response()
 }
 
 /// Unknown paths: the API's JSON error under `/api/` (including `/api/v1/` itself, which the

@@ -9,6 +9,7 @@ mod applications;
 mod attachments;
 mod batches;
 mod hostile;
+mod pages;
 mod reference;
 mod scoring;
 mod seed;

@@ -1,0 +1,184 @@
+//! The HTML pages as a browser without JavaScript sees them: a cookie session from the sign-in
+//! form, the CSRF token from the page, plain form posts. What is checked here is what the server
+//! renders (links, messages, status codes); the browser journeys are in e2e/.
+
+use crate::helpers::*;
+use reqwest::{header, Client, StatusCode};
+use serde_json::json;
+
+pub struct Browser {
+    base: String,
+    client: Client,
+    /// The CSRF token of the signed-in session, as pages carry it.
+    pub csrf: String,
+}
+
+/// The value of `<meta name="csrf-token" content="…">`.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).map(|i| i + marker.len()).unwrap();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub html: String,
+}
+
+impl Page {
+    /// The `back` of the language switch link, decoded.
+    pub fn lang_back(&self) -> String {
+        let marker = "href=\"/lang?to=";
+        let start = self.html.find(marker).unwrap();
+        let href = self.html[start..].split('"').nth(1).unwrap();
+        let raw = href.split("back=").nth(1).unwrap();
+        let raw = raw.replace("&#x2f;", "/").replace("&amp;", "&");
+        percent_decode(&raw)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+impl Browser {
+    pub fn anonymous(app: &TestApp) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            base: app.base.clone(),
+            client,
+            csrf: String::new(),
+        }
+    }
+
+    /// Signs in through the sign-in form, as a person would.
+    pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> Browser {
+        let mut b = Browser::anonymous(app);
+        let form = b.get("/signin").await;
+        b.csrf = csrf_of(&form.html);
+        let res = b
+            .post("/signin", &[("email", email), ("password", password)], None)
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign in {email}");
+        b.csrf = csrf_of(&b.get("/").await.html);
+        b
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            html: res.text().await.unwrap(),
+        }
+    }
+
+    /// Posts a form (with the CSRF token), optionally from a page (`Referer`).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)], referer: Option<&str>) -> Page {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &self.csrf));
+        let mut req = self.client.post(format!("{}{path}", self.base)).form(&form);
+        if let Some(from) = referer {
+            req = req.header(header::REFERER, format!("{}{from}", self.base));
+        }
+        let res = req.send().await.unwrap();
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            html: res.text().await.unwrap(),
+        }
+    }
+}
+
+const STAFF_PASSWORD: &str = "staff-password-1";
+
+#[tokio::test]
+async fn the_language_switch_keeps_the_query_and_leaves_a_posted_page_for_its_form() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let page = b.get("/library?stars=3&page=2").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.lang_back(), "/library?stars=3&page=2");
+
+    // The assignment form shown again with its problem: the switch goes back to the batch page.
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": "语言切换批次"}))
+        .await;
+    let batch = expect(res, 201).await["id"].as_str().unwrap().to_string();
+    expect(
+        app.post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let dashboard = format!("/batches/{batch}");
+    let assign = format!("/batches/{batch}/assign");
+    let fields = [("experts_per_application", "x"), ("action", "preview")];
+    let page = b.post(&assign, &fields, Some(&dashboard)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.lang_back(), dashboard);
+    // Without a Referer (or another site's), the home page.
+    let page = b.post(&assign, &fields, None).await;
+    assert_eq!(page.lang_back(), "/");
+
+    // Following the switch lands on a page that answers GET, with the language changed.
+    let res = b.get(&format!("/lang?to=en&back={dashboard}")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.headers[header::LOCATION], dashboard.as_str());
+    assert_eq!(b.get(&dashboard).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_page_url_with_the_wrong_method_answers_with_the_error_page() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let batch = app.open_batch().await;
+    for path in ["/signout".to_string(), format!("/batches/{batch}/close")] {
+        let page = b.get(&path).await;
+        assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert!(page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert_eq!(page.headers[header::ALLOW], "POST", "{path}");
+        assert!(
+            page.html.contains("405") && page.html.contains("<html"),
+            "{path}"
+        );
+        assert!(page.html.contains("/assets/app.css"));
+    }
+    // The API keeps its JSON error body.
+    let res = app.client.get(app.api("/auth/token")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
