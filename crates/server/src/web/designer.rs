@@ -16,7 +16,7 @@ use crate::state::AppState;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use form_body::Action;
@@ -182,13 +182,31 @@ async fn get_edit(
         .await
         .map_err(|e| page.error(e))?;
     if !view.can_edit {
-        return Ok(Redirect::to(&view_url(id)).into_response());
+        // The record, with a word on why the form did not open.
+        let why = if view.designer_id != actor.user.id {
+            "flash.not_editable.not_owner"
+        } else if view.status == talentlib_domain::application::Status::Submitted {
+            "flash.not_editable.submitted"
+        } else {
+            "flash.not_editable.decided"
+        };
+        return Ok(redirect_with_flash(&view_url(id), Some(why)));
     }
     let mut values = form_values(&view);
     if let Some(section) = query.ok().and_then(|Query(q)| q.add) {
         push_empty_item(&mut values, &section);
     }
-    Ok(render_edit(&st, &page, &view, values, &[], None, StatusCode::OK).await)
+    Ok(render_edit(
+        &st,
+        &page,
+        &view,
+        values,
+        Shown::Saved,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+    .await)
 }
 
 /// The saved form in the API's JSON shape, as the templates read it.
@@ -206,11 +224,20 @@ fn push_empty_item(values: &mut Value, section: &str) {
     }
 }
 
+/// What the form shows: the saved application, or what was typed and could not be saved.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Saved,
+    Unsaved,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn render_edit(
     st: &AppState,
     page: &PageCtx,
     view: &ApplicationView,
     values: Value,
+    shown: Shown,
     errors: &[FieldError],
     notice: Option<String>,
     status: StatusCode,
@@ -225,6 +252,7 @@ async fn render_edit(
         errors,
         errors_list,
         notice,
+        unsaved => shown == Shown::Unsaved,
         upload_url => format!("/api/v1/applications/{}/attachments", view.id),
     };
     page.render_status(st, status, "designer_edit.html", ctx)
@@ -258,7 +286,8 @@ async fn post_edit(
                 push_empty_item(&mut values, section);
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(render_edit(&st, &page, &view, values, &errors, None, status).await)
+            let shown = Shown::Unsaved;
+            Ok(render_edit(&st, &page, &view, values, shown, &errors, None, status).await)
         }
         Err(e) => Err(page.error(e)),
     }
@@ -293,12 +322,14 @@ async fn after_save(
                 // Saved, so the form comes back as stored (with the new items' ids).
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 let values = form_values(&saved);
-                Ok(render_edit(st, page, &saved, values, &errors, None, status).await)
+                let shown = Shown::Saved;
+                Ok(render_edit(st, page, &saved, values, shown, &errors, None, status).await)
             }
             Err(e @ AppError::Rule(_)) => {
                 let notice = Some(e.message(page.lang));
                 let values = form_values(&saved);
-                Ok(render_edit(st, page, &saved, values, &[], notice, e.status()).await)
+                let (shown, status) = (Shown::Saved, e.status());
+                Ok(render_edit(st, page, &saved, values, shown, &[], notice, status).await)
             }
             Err(e) => Err(page.error(e)),
         },
@@ -331,7 +362,13 @@ async fn get_application(
         ratings_href,
         context::local_time,
     );
+    // Back to where the viewer works from: their first page (my application, the district's
+    // list, the review queue...).
+    let back = super::nav::items(&actor.user.roles)
+        .first()
+        .map(|i| context! { href => i.href, label => page.t(i.label) });
     let ctx = context! {
+        back,
         review_href => can_review.then(|| format!("/review/applications/{}", view.id)),
         ratings_href => ratings_href.filter(|_| rated.is_some()),
         app => context::summary(&view, batch_name(&st, view.batch_id).await, description),

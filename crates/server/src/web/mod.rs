@@ -49,6 +49,24 @@ pub fn router() -> Router<AppState> {
             }),
         )
         .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", include_str!("../../assets/favicon.svg")) }),
+        )
+        // Asked for by browsers and tools that do not read the layout's icon link.
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    StatusCode::OK,
+                    [
+                        (header::CONTENT_TYPE, "image/x-icon"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    include_bytes!("../../assets/favicon.ico").as_slice(),
+                )
+            }),
+        )
+        .route(
             "/assets/scoring.js",
             get(|| async {
                 asset(

@@ -311,7 +311,7 @@ impl IntoResponse for PageError {
         // The error page cannot use the full layout context here (no state), so it is minimal
         // and self-contained; the layout's stylesheet still applies.
         let html = format!(
-            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status} | {app}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"content\" class=\"container\"><div class=\"card error-page\"><h1>{code}</h1><p>{msg}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></div></main></body></html>",
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status} | {app}</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"content\" class=\"container\"><div class=\"card error-page\"><h1>{code}</h1><p>{msg}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></div></main></body></html>",
             lang = lang.code(),
             status = status.as_u16(),
             app = escape(&i18n::t(lang, "app.name", &[])),

@@ -33,7 +33,7 @@ impl Page {
         let start = self.html.find(marker).unwrap();
         let href = self.html[start..].split('"').nth(1).unwrap();
         let raw = href.split("back=").nth(1).unwrap();
-        let raw = raw.replace("&#x2f;", "/").replace("&amp;", "&");
+        let raw = raw.replace("&amp;", "&");
         percent_decode(&raw)
     }
 }
@@ -92,7 +92,8 @@ impl Browser {
         Page {
             status: res.status(),
             headers: res.headers().clone(),
-            html: res.text().await.unwrap(),
+            // minijinja writes "/" in attributes as "&#x2f;", which browsers read as "/".
+            html: res.text().await.unwrap().replace("&#x2f;", "/"),
         }
     }
 
@@ -108,7 +109,8 @@ impl Browser {
         Page {
             status: res.status(),
             headers: res.headers().clone(),
-            html: res.text().await.unwrap(),
+            // minijinja writes "/" in attributes as "&#x2f;", which browsers read as "/".
+            html: res.text().await.unwrap().replace("&#x2f;", "/"),
         }
     }
 }
@@ -181,4 +183,145 @@ async fn a_page_url_with_the_wrong_method_answers_with_the_error_page() {
     assert_eq!(res.status(), 405);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+const DESIGNER_PASSWORD: &str = "designer-password";
+
+/// Where each needle first occurs in the page, in order (panics when one is missing).
+fn positions(html: &str, needles: &[&str]) -> Vec<usize> {
+    needles
+        .iter()
+        .map(|n| {
+            html.find(n)
+                .unwrap_or_else(|| panic!("{n} not in the page"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_registration_summary_lists_the_problems_in_the_forms_order() {
+    let app = spawn_app().await;
+    let mut b = Browser::anonymous(&app);
+    b.csrf = csrf_of(&b.get("/register").await.html);
+    let page = b
+        .post(
+            "/register",
+            &[
+                ("name", ""),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = &page.html[page.html.find("error-summary").unwrap()..];
+    let at = positions(
+        summary,
+        &["href=\"#name\"", "href=\"#email\"", "href=\"#password\""],
+    );
+    assert!(at[0] < at[1] && at[1] < at[2], "{at:?}");
+}
+
+#[tokio::test]
+async fn a_closed_form_says_why_and_the_record_leads_back_and_prints() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let designer = app.designer().await;
+    let id = app.submitted(&designer).await;
+    let b = Browser::signed_in(&app, &designer.email, DESIGNER_PASSWORD).await;
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        edit.headers[header::LOCATION],
+        format!("/applications/{id}")
+    );
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert!(
+        record.html.contains("申报已提交，审核期间不能修改"),
+        "the flash says why the form did not open"
+    );
+    assert!(record.html.contains("href=\"/me/application\""));
+    assert!(record.html.contains("data-print hidden"));
+    // Shown once: the next visit has no message.
+    let again = b.get(&format!("/applications/{id}")).await;
+    assert!(!again.html.contains("申报已提交，审核期间不能修改"));
+
+    // A district officer of the applicant's district reads it and finds the way back.
+    let officer = app.staff(&["district_officer"], Some("500103"), None).await;
+    let b = Browser::signed_in(&app, &officer.email, STAFF_PASSWORD).await;
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert_eq!(record.status, StatusCode::OK);
+    assert!(
+        record.html.contains("href=\"/district\""),
+        "a link back to /district"
+    );
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert!(record.html.contains("只有申报人本人可以修改申报表"));
+}
+
+#[tokio::test]
+async fn every_page_has_an_icon_and_favicon_ico_answers() {
+    let app = spawn_app().await;
+    let b = Browser::anonymous(&app);
+    let home = b.get("/").await;
+    assert!(home
+        .html
+        .contains("rel=\"icon\" href=\"/assets/favicon.svg\""));
+    let svg = b.get("/assets/favicon.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let res = app
+        .client
+        .get(format!("{}/favicon.ico", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/x-icon");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+    // The error page too.
+    assert!(b.get("/nowhere").await.html.contains("/assets/favicon.svg"));
+}
+
+#[tokio::test]
+async fn the_rubric_page_names_categories_in_the_readers_language_only() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let b = Browser::signed_in(&app, &admin.email, STAFF_PASSWORD).await;
+    let zh = b.get("/admin/rubric").await;
+    assert_eq!(zh.status, StatusCode::OK);
+    assert!(zh.html.contains("<th scope=\"row\">职称</th>"));
+    assert!(!zh.html.contains("Professional titles"));
+    b.get("/lang?to=en&back=/").await;
+    let en = b.get("/admin/rubric").await;
+    assert!(en
+        .html
+        .contains("<th scope=\"row\">Professional titles</th>"));
+    assert!(!en.html.contains("职称"));
+}
+
+#[tokio::test]
+async fn a_long_batch_name_may_wrap_in_the_batches_table() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let name = "A".repeat(100);
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": name}))
+        .await;
+    expect(res, 201).await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let page = b.get("/batches").await;
+    let cell = &page.html[..page.html.find(&name).unwrap()];
+    let th = cell.rfind("<th").unwrap();
+    assert!(
+        cell[th..].contains("class=\"cell-name\""),
+        "{}",
+        &cell[th..]
+    );
+    let css = b.get("/assets/app.css").await.html;
+    assert!(css.contains(".table .cell-name {") && css.contains("overflow-wrap: anywhere"));
 }
