@@ -363,12 +363,13 @@ async fn get_application(
         context::local_time,
     );
     // Back to where the viewer works from: their first page (my application, the district's
-    // list, the review queue...).
-    let back = super::nav::items(&actor.user.roles)
+    // list...). Commission staff go on to the document review, which leads back to their queue.
+    let back_link = super::nav::items(&actor.user.roles)
         .first()
+        .filter(|_| !can_review)
         .map(|i| context! { href => i.href, label => page.t(i.label) });
     let ctx = context! {
-        back,
+        back_link,
         review_href => can_review.then(|| format!("/review/applications/{}", view.id)),
         ratings_href => ratings_href.filter(|_| rated.is_some()),
         app => context::summary(&view, batch_name(&st, view.batch_id).await, description),

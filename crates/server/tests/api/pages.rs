@@ -241,7 +241,9 @@ async fn a_closed_form_says_why_and_the_record_leads_back_and_prints() {
         record.html.contains("申报已提交，审核期间不能修改"),
         "the flash says why the form did not open"
     );
-    assert!(record.html.contains("href=\"/me/application\""));
+    assert!(record
+        .html
+        .contains("<a class=\"btn\" href=\"/me/application\">返回我的申报</a>"));
     assert!(record.html.contains("data-print hidden"));
     // Shown once: the next visit has no message.
     let again = b.get(&format!("/applications/{id}")).await;
@@ -253,7 +255,9 @@ async fn a_closed_form_says_why_and_the_record_leads_back_and_prints() {
     let record = b.get(&format!("/applications/{id}")).await;
     assert_eq!(record.status, StatusCode::OK);
     assert!(
-        record.html.contains("href=\"/district\""),
+        record
+            .html
+            .contains("<a class=\"btn\" href=\"/district\">返回本区县申报</a>"),
         "a link back to /district"
     );
     let edit = b.get(&format!("/applications/{id}/edit")).await;
