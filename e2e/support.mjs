@@ -301,7 +301,16 @@ export async function settle(page) {
       await new Promise((r) => setTimeout(r, 30));
     }
   });
-  await page.waitForLoadState('networkidle');
+  // Chromium sometimes never signals network idle on a page with several PDF viewer frames
+  // (about 1 run in 10 on the review page, with no request left in flight). Then every frame
+  // having loaded, and a moment for the viewers to start, is what the confirm() needs.
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(async () => {
+    for (const frame of page.frames()) {
+      await frame.waitForLoadState('load', { timeout: 20_000 });
+    }
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 20_000 });
+    await page.waitForTimeout(1000);
+  });
 }
 
 /** Goes to a URL and returns the HTTP status of the response. */

@@ -64,6 +64,16 @@ async function errorBeside(page, id) {
 test('a designer registers, fills in every section, attaches evidence and submits', async (t) => {
   const { page } = await env.actor('designer');
 
+  await env.step(t, 'registration lists every problem in the order of the form', async () => {
+    await page.goto('/register');
+    await page.getByLabel('电子邮箱').fill('not-an-email');
+    await page.getByLabel('密码').fill('short');
+    await submitAndWait(page, page.getByRole('button', { name: '注册' }));
+    const summary = (await page.locator('.error-summary li').allInnerTexts()).map((x) => x.trim());
+    assert.equal(summary.length, 3, summary.join(' | '));
+    ['姓名', '电子邮箱', '密码'].forEach((label, i) => assert.ok(summary[i].startsWith(label), summary.join(' | ')));
+  });
+
   await env.step(t, 'registration refuses a short password, in Chinese, keeping name and email', async () => {
     await page.goto('/register');
     await page.getByLabel('姓名').fill(designer.name);
@@ -224,6 +234,35 @@ test('a designer registers, fills in every section, attaches evidence and submit
     await assertVisible(sectionOf(page, 'compensation').getByLabel('选择证明材料文件'));
   });
 
+  await env.step(t, 'leaving the form with unsaved changes asks first; unchanged or saved, it does not', async () => {
+    const asked = [];
+    const record = (d) => { if (d.type() === 'beforeunload') { asked.push(d.type()); } };
+    page.on('dialog', record);
+    try {
+      const nav = page.getByRole('navigation', { name: '主导航' });
+      const position = () => sectionOf(page, 'personal').getByLabel('职务/岗位');
+      // Nothing changed: leaving asks nothing.
+      await submitAndWait(page, nav.getByRole('link', { name: '我的申报' }));
+      assert.equal(asked.length, 0, 'no question without a change');
+      // A change typed, then a link followed: the browser asks (the harness answers "leave").
+      await page.goto(`/applications/${applicationId}/edit`);
+      await position().click();
+      await position().fill('首席工业设计师（未保存）');
+      await submitAndWait(page, nav.getByRole('link', { name: '我的申报' }));
+      assert.equal(asked.length, 1, 'asked before leaving with a change');
+      // What was left was not saved; saving a change does not ask.
+      await page.goto(`/applications/${applicationId}/edit`);
+      assert.equal(await position().inputValue(), '首席工业设计师');
+      await position().click();
+      await position().fill('设计总监');
+      await submitAndWait(page, page.getByRole('button', { name: '保存草稿' }));
+      await assertVisible(page.getByText('草稿已保存'));
+      assert.equal(asked.length, 1, 'saving is not leaving');
+    } finally {
+      page.off('dialog', record);
+    }
+  });
+
   await env.step(t, 'uploading a PDF or a PNG as evidence for every item', async () => {
     const pdf = minimalPdf('Certificate');
     const png = minimalPng(16, 12);
@@ -310,9 +349,19 @@ test('a designer registers, fills in every section, attaches evidence and submit
       assert.ok(text.includes(s), `the record shows ${s}`);
     }
     assert.equal(await page.getByRole('link', { name: '继续填写' }).count(), 0);
-    // The edit page is closed now: it sends the owner to the record.
+    // The edit page is closed now: it sends the owner to the record, saying why.
     await page.goto(`/applications/${applicationId}/edit`);
     assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}`);
+    await assertVisible(page.locator('.flash').filter({ hasText: '申报已提交，审核期间不能修改' }));
+    // The record prints: the button calls the browser's print, and is not printed itself.
+    const print = page.getByRole('button', { name: '打印申报表' });
+    await assertVisible(print);
+    await page.evaluate(() => { window.print = () => { window.printed = true; }; });
+    await print.click();
+    assert.equal(await page.evaluate(() => window.printed), true, 'the print button prints');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await print.isVisible(), false, 'the print button is not printed');
+    await page.emulateMedia({ media: 'screen' });
     // "My application" lists it as submitted.
     await page.goto('/me/application');
     const card = page.locator('.application-card');
@@ -367,6 +416,9 @@ test('who may see the submitted application', async (t) => {
     // Evidence is for reviewers and experts only.
     await assertVisible(page.getByText('证明材料仅供审核人员、评审专家查阅。'));
     assert.equal(await page.locator('main a[href^="/api/v1/attachments/"]').count(), 0);
+    // The way back to the district's list.
+    await submitAndWait(page, page.locator('main').getByRole('link', { name: '返回本区县申报' }));
+    assert.equal(new URL(page.url()).pathname, '/district');
     // Still read-only by URL.
     await page.goto(`/applications/${applicationId}/edit`);
     assert.notEqual(new URL(page.url()).pathname, `/applications/${applicationId}/edit`);

@@ -70,9 +70,8 @@ function expectedStars(total) {
   const t = Number(total);
   return [[85, 5], [70, 4], [55, 3], [40, 2], [25, 1]].find(([min]) => t >= min)?.[1] ?? 0;
 }
-// The rubric's names (rating page, library) and the shorter ones of the batch pages (locale stars.N).
+// The rubric's names, used on every page (rating, library, batch pages, home).
 const STAR_NAMES = ['暂定星级', '一星级', '二星级', '三星级', '四星级', '五星级'];
-const STAR_SHORT = ['预备星', '一星', '二星', '三星', '四星', '五星'];
 
 test('review, expert scoring and published ratings', async (t) => {
   const rv = await env.actor('reviewer');
@@ -179,6 +178,15 @@ test('review, expert scoring and published ratings', async (t) => {
 
   await env.step(t, 'the decision "审核通过" is labelled: clicking its label selects it', async () => {
     await openReview(designers.a);
+    // Without a decision there is nothing to confirm: the server says what is missing.
+    const asked = [];
+    const record = (d) => asked.push(d.message());
+    page.on('dialog', record);
+    await submitAndWait(page, page.getByRole('button', { name: '保存审核结论' }));
+    page.off('dialog', record);
+    assert.deepEqual(asked, [], 'no confirmation without a decision');
+    await assertVisible(page.locator('#decision-error'));
+    await settle(page);
     await page.locator('label[for="decision"]').click();
     assert.ok(await page.locator('input[name="decision"][value="accept"]').isChecked(), 'clicking the label selects it');
     assert.equal(await page.getByRole('radio', { name: '审核通过' }).count(), 1);
@@ -187,6 +195,9 @@ test('review, expert scoring and published ratings', async (t) => {
   const acceptRadio = () => page.getByRole('radio', { name: '审核通过' });
 
   await env.step(t, 'accepting the other two, verifying every item of one of them', async () => {
+    const asked = [];
+    const record = (d) => asked.push(d.message());
+    page.on('dialog', record);
     for (const d of [designers.a, designers.c]) {
       await openReview(d);
       if (d === designers.a) {
@@ -198,6 +209,10 @@ test('review, expert scoring and published ratings', async (t) => {
       await submitAndWait(page, page.getByRole('button', { name: '保存审核结论' }));
       await assertVisible(page.getByText('审核结果已保存'));
     }
+    page.off('dialog', record);
+    // The confirmation names the decision chosen.
+    assert.equal(asked.length, 2, asked.join(' | '));
+    for (const q of asked) { assert.ok(q.includes('“审核通过”'), q); }
     // Nothing is left to review; the decided ones are read-only with their saved checks.
     await page.goto(`/review?batch_id=${batchId}`);
     await assertVisible(page.locator('.stat-accepted .stat-value').filter({ hasText: /^2$/ }));
@@ -229,7 +244,10 @@ test('review, expert scoring and published ratings', async (t) => {
     await dp.goto('/notifications');
     const note = dp.locator('.notification').filter({ hasText: '您的申报被退回补充材料' });
     await assertVisible(note);
-    assert.ok((await note.innerText()).includes(RETURN_COMMENT));
+    const noteText = await note.innerText();
+    assert.ok(noteText.includes(RETURN_COMMENT));
+    // The comment ends with its own full stop: nothing doubles it.
+    assert.ok(!/。。|。\./.test(noteText), noteText);
   });
 
   await env.step(t, 'the reviewer closes the batch', async () => {
@@ -246,6 +264,13 @@ test('review, expert scoring and published ratings', async (t) => {
     await assertVisible(page.getByText('下一步：分配评审专家'));
     const assign = page.locator('#assign');
     await assertVisible(assign.getByText(/为本批次 2 份审核通过的申报随机分配专家（系统中共有 3 名专家）/));
+    // Three experts each: 陈思远 has only two without a conflict. The page says who and why.
+    await assign.getByLabel('每份申报的专家人数').fill('3');
+    await submitAndWait(page, assign.getByRole('button', { name: '预览分配结果' }));
+    const notice = await page.locator('#assign .notice-warning').innerText();
+    for (const part of ['3 名', '陈思远', '只有 2 名', '重庆大学', '用户管理']) {
+      assert.ok(notice.includes(part), `${part} in: ${notice}`);
+    }
     await assign.getByLabel('每份申报的专家人数').fill('2');
     await assign.getByLabel('随机种子（可不填）').fill(SEED);
     await submitAndWait(page, assign.getByRole('button', { name: '预览分配结果' }));
@@ -267,8 +292,11 @@ test('review, expert scoring and published ratings', async (t) => {
     const loads = (await preview.getByRole('table', { name: '各专家任务量' }).locator('tbody td.num').allInnerTexts()).map(Number);
     assert.equal(loads.reduce((s, x) => s + x, 0), 4);
     assert.ok(Math.max(...loads) - Math.min(...loads) <= 1, `loads ${loads}`);
-    // The seed stays in the form; committing uses it.
+    // The seed stays in the form; committing uses it. The commit button follows the draw.
     assert.equal(await assign.getByLabel('随机种子（可不填）').inputValue(), SEED);
+    const drawBox = await preview.getByRole('table', { name: '各申报的评审专家' }).boundingBox();
+    const commitBox = await assign.getByRole('button', { name: '确认并保存分配' }).boundingBox();
+    assert.ok(commitBox.y > drawBox.y + drawBox.height, 'the commit button comes after the preview');
     await submitAndWait(page, page.locator('#assign').getByRole('button', { name: '确认并保存分配' }));
     await assertVisible(page.getByText('评审专家已分配，批次进入专家评分阶段'));
     assert.equal((await page.locator('.page-meta .badge').innerText()).trim(), '专家评分中');
@@ -280,6 +308,25 @@ test('review, expert scoring and published ratings', async (t) => {
     }
     await assertVisible(page.getByText('已评分 0 / 4（0%）'));
     await assertVisible(page.getByText('暂不能发布评级：'));
+    // Replacing an expert with nothing chosen asks nothing; the page says what to choose.
+    const asked = [];
+    const record = (d) => asked.push(d.message());
+    page.on('dialog', record);
+    await submitAndWait(page, page.locator('.swap-form').getByRole('button', { name: /更换/ }).first());
+    page.off('dialog', record);
+    assert.deepEqual(asked, [], 'no confirmation without a choice');
+    await assertVisible(page.locator('.swap-error').filter({ hasText: '请选择要替换的专家和新的专家' }));
+  });
+
+  await env.step(t, 'while the experts score, the designer sees the scoring in progress', async () => {
+    const { page: dp } = await env.actor('designer-a-scoring');
+    await signIn(dp, designers.a);
+    await dp.goto('/me/application');
+    await assertVisible(dp.locator('.application-card').getByText(/专家正在评分/));
+    await dp.goto(`/applications/${designers.a.applicationId}`);
+    const current = dp.locator('ol.timeline > li[aria-current="step"]');
+    assert.equal((await current.locator('.timeline-label').innerText()).trim(), '专家评分');
+    await assertVisible(dp.locator('ol.timeline > li.step-todo').filter({ hasText: '评定星级' }));
   });
 
   for (const [i, expert] of experts.entries()) {
@@ -304,6 +351,13 @@ test('review, expert scoring and published ratings', async (t) => {
         // The evidence is there to read, and the reference points.
         await assertVisible(ep.locator('.sc-files a[href^="/api/v1/attachments/"]'));
         await assertVisible(ep.getByRole('heading', { name: '参考分' }));
+        // Each reference rule reads as words, never as a rubric key.
+        const rules = await ep.locator('.sc-rule').allInnerTexts();
+        // 张晓雯's items were all verified, so each has its rule (陈思远's were not: none count).
+        if (who === designers.a.name) { assert.equal(rules.length, 7, 'a rule beside every scored item (education is not scored)'); }
+        for (const r of rules) {
+          assert.ok(r.startsWith('计分规则：') && !/[a-z_]+\.[a-z_]+/.test(r), r);
+        }
         const live = ep.locator('#live-total');
         assert.equal((await live.innerText()).trim(), '0.00', 'nothing typed yet');
         let running = 0;
@@ -321,6 +375,18 @@ test('review, expert scoring and published ratings', async (t) => {
           await assertVisible(ep.locator('#scores-titles-error').filter({ hasText: '应在 0 至 15 之间' }));
           assert.equal(await ep.locator('input[name="scores.awards"]').inputValue(), String(expert.sheet.awards));
           await ep.locator('input[name="scores.titles"]').fill(String(expert.sheet.titles));
+          // On a 1366×768 screen the comment box is reached with Tab and nothing covers it.
+          await ep.setViewportSize({ width: 1366, height: 768 });
+          await ep.locator('input[name="scores.projects"]').focus();
+          await ep.keyboard.press('Tab');
+          const seen = await ep.evaluate(() => {
+            const box = document.activeElement;
+            const r = box.getBoundingClientRect();
+            const at = (y) => document.elementFromPoint(r.left + r.width / 2, y);
+            return { id: box.id, top: at(r.top + 4) === box, bottom: at(r.bottom - 4) === box, inView: r.top >= 0 && r.bottom <= innerHeight };
+          });
+          assert.deepEqual(seen, { id: 'comment', top: true, bottom: true, inView: true }, 'the comment box is in view and uncovered');
+          await ep.setViewportSize({ width: 1280, height: 900 });
           await ep.getByLabel('评审意见').fill('获奖材料齐全，职称证书清晰。');
           await submitAndWait(ep, ep.getByRole('button', { name: '保存', exact: true }));
           await assertVisible(ep.getByText('评分已保存'));
@@ -368,7 +434,7 @@ test('review, expert scoring and published ratings', async (t) => {
     for (const tr of await preview.locator('tbody tr').all()) {
       shown[(await tr.locator('th').innerText()).trim()] = (await tr.locator('td.num').innerText()).trim();
     }
-    assert.deepEqual(shown, Object.fromEntries(STAR_SHORT.map((n, i) => [n, String(expected[i] || 0)])),
+    assert.deepEqual(shown, Object.fromEntries(STAR_NAMES.map((n, i) => [n, String(expected[i] || 0)])),
       'the preview counts the expected stars');
 
     await submitAndWait(page, page.getByRole('link', { name: '评分结果' }).first());
@@ -426,12 +492,24 @@ test('review, expert scoring and published ratings', async (t) => {
     assert.equal((await awardsRow.locator('td.num').first().innerText()).trim(), awards);
     // The history has this rating as the current one.
     await assertVisible(dp.getByRole('table', { name: '历次星级评定，最新在前' }).locator('tr.row-current'));
+    // "My application" and the record say it is rated, with the rubric's name of the level.
+    await dp.goto('/me/application');
+    await assertVisible(dp.locator('.application-card').getByText(`已完成星级评定：${STAR_NAMES[stars]}，总分 ${total}。`));
+    await dp.goto(`/applications/${d.applicationId}`);
+    const current = dp.locator('ol.timeline > li[aria-current="step"]');
+    assert.equal((await current.locator('.timeline-label').innerText()).trim(), `评定星级：${STAR_NAMES[stars]}`);
+    assert.equal(await dp.locator('ol.timeline > li.step-todo').count(), 0, 'nothing is left to come');
+    await submitAndWait(dp, current.getByRole('link', { name: '查看星级评定' }));
+    assert.equal(new URL(dp.url()).pathname, '/me/ratings');
 
     await dp.goto('/notifications');
     await assertVisible(dp.getByRole('heading', { level: 1, name: '消息通知' }));
     const rated = dp.locator('.notification').filter({ hasText: '您的星级评定结果已发布' });
     await assertVisible(rated);
-    assert.match(await rated.locator('.notification-body').innerText(), new RegExp(`${stars}星`));
+    // The star level is named as the rubric names it, never as a number of stars.
+    const ratedBody = await rated.locator('.notification-body').innerText();
+    assert.ok(ratedBody.includes(`已发布：${STAR_NAMES[stars]}。`), ratedBody);
+    assert.ok(!/\d星|0为/.test(ratedBody), ratedBody);
     await assertVisible(dp.locator('.notification').filter({ hasText: '您的申报已通过审核' }));
     assert.match(await dp.locator('.page-intro').innerText(), /您有 2 条未读消息/);
     // The notification leads to the rating; reading it marks it read.
@@ -490,6 +568,27 @@ test('review, expert scoring and published ratings', async (t) => {
     await sp.goto('/');
     await submitAndWait(sp, sp.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '人才名录' }));
     assert.equal(new URL(sp.url()).pathname, '/library');
+  });
+
+  await env.step(t, 'a 100-character batch name wraps in the batches table; every page has its icon', async () => {
+    const missing = [];
+    const watch404 = (res) => { if (res.status() === 404) { missing.push(res.url()); } };
+    page.on('response', watch404);
+    await page.goto('/batches');
+    const long = '第'.repeat(2) + 'X'.repeat(98);
+    await page.getByLabel('批次名称').fill(long);
+    await submitAndWait(page, page.getByRole('button', { name: '创建' }));
+    await assertVisible(page.getByText('批次已创建并开放申报'));
+    const fits = await page.evaluate(() => {
+      const wrap = document.querySelector('.table-wrap');
+      return wrap.scrollWidth <= wrap.clientWidth;
+    });
+    assert.ok(fits, 'the table is not widened by the name');
+    const cell = page.getByRole('rowheader').filter({ hasText: long });
+    const box = await cell.boundingBox();
+    assert.ok(box.height > 40, `the name wraps onto several lines (${box.height}px)`);
+    page.off('response', watch404);
+    assert.deepEqual(missing, [], 'nothing the pages ask for is missing (the icon included)');
   });
 
   await env.step(t, 'no JavaScript errors on any page', async () => {

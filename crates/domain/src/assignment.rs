@@ -34,6 +34,8 @@ impl SplitMix64 {
 #[derive(Debug, Clone)]
 pub struct Applicant {
     pub application_id: ApplicationId,
+    /// The applicant's name, only to say which application cannot be covered.
+    pub name: Option<String>,
     pub employer: Option<String>,
 }
 
@@ -49,12 +51,42 @@ pub struct Assignment {
     pub expert_ids: Vec<UserId>,
 }
 
+/// Why the draw cannot give every application its experts, with what a reviewer needs to put it
+/// right: the application with the fewest experts left, and how many it needs and has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortage {
+    pub application_id: ApplicationId,
+    pub applicant: Option<String>,
+    pub employer: Option<String>,
+    /// Experts each application needs.
+    pub needed: usize,
+    /// Experts without a conflict of interest with this applicant.
+    pub eligible: usize,
+    /// Every expert; those beyond `eligible` work where the applicant works.
+    pub experts: usize,
+    /// How many applications in all are short of experts (at least 1).
+    pub applications_short: usize,
+}
+
+impl Shortage {
+    /// Whether conflicts of interest are the cause: there are experts enough, but too many of
+    /// them are the applicant's colleagues.
+    pub fn is_conflict(&self) -> bool {
+        self.experts >= self.needed
+    }
+
+    /// The experts left out because they work where the applicant works.
+    pub fn conflicts(&self) -> usize {
+        self.experts - self.eligible.min(self.experts)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AssignError {
     #[error("experts_per_application must be at least 1")]
     NoneRequested,
-    #[error("application {0} has fewer than the requested number of experts without a conflict")]
-    TooFewEligible(ApplicationId),
+    #[error("application {} has {} experts without a conflict; {} are needed", .0.application_id, .0.eligible, .0.needed)]
+    TooFewEligible(Box<Shortage>),
 }
 
 fn same_employer(a: &Option<String>, b: &Option<String>) -> bool {
@@ -97,10 +129,21 @@ pub fn assign(
                 .collect()
         })
         .collect();
-    for (i, e) in eligible.iter().enumerate() {
-        if e.len() < per_application {
-            return Err(AssignError::TooFewEligible(applicants[i].application_id));
-        }
+    let short: Vec<usize> = (0..applicants.len())
+        .filter(|&i| eligible[i].len() < per_application)
+        .collect();
+    // The one with the fewest experts left is named; the first of equals, in input order.
+    if let Some(&worst) = short.iter().min_by_key(|&&i| eligible[i].len()) {
+        let a = &applicants[worst];
+        return Err(AssignError::TooFewEligible(Box::new(Shortage {
+            application_id: a.application_id,
+            applicant: a.name.clone(),
+            employer: a.employer.clone(),
+            needed: per_application,
+            eligible: eligible[worst].len(),
+            experts: experts.len(),
+            applications_short: short.len(),
+        })));
     }
     // Most constrained first; the shuffle above breaks ties (sort is stable).
     app_order.sort_by_key(|&i| eligible[i].len());
@@ -145,6 +188,7 @@ mod tests {
             .iter()
             .map(|e| Applicant {
                 application_id: ApplicationId::from_uuid(Uuid::new_v4()),
+                name: None,
                 employer: e.map(str::to_string),
             })
             .collect()
@@ -185,6 +229,31 @@ mod tests {
     }
 
     #[test]
+    fn a_shortage_names_the_application_and_the_numbers() {
+        // Three experts, two at 重庆大学: its applicant has one expert left, the other three.
+        let ex = experts(&[Some("重庆大学"), Some("重庆大学"), Some("长安汽车")]);
+        let mut ap = applicants(&[Some("四川美术学院"), Some("重庆大学"), Some("重庆大学 ")]);
+        ap[1].name = Some("赵磊".into());
+        let Err(AssignError::TooFewEligible(s)) = assign(&ap, &ex, 2, 1) else {
+            panic!("expected a shortage");
+        };
+        assert_eq!(s.application_id, ap[1].application_id);
+        assert_eq!(s.applicant.as_deref(), Some("赵磊"));
+        assert_eq!(s.employer.as_deref(), Some("重庆大学"));
+        assert_eq!((s.needed, s.eligible, s.experts), (2, 1, 3));
+        assert_eq!(s.applications_short, 2);
+        assert!(s.is_conflict());
+        assert_eq!(s.conflicts(), 2);
+        // Too few experts at all: not a matter of conflicts.
+        let Err(AssignError::TooFewEligible(s)) = assign(&ap[..1], &ex, 4, 1) else {
+            panic!("expected a shortage");
+        };
+        assert_eq!((s.needed, s.eligible, s.experts), (4, 3, 3));
+        assert!(!s.is_conflict());
+        assert_eq!(s.applications_short, 1);
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_draw() {
         let ex = experts(&[None, None, None, None, None, None]);
         let ap = applicants(&[None; 10]);
@@ -222,7 +291,7 @@ mod tests {
         ) {
             let name = |i: u8| Some(format!("单位{i}"));
             let ex: Vec<Expert> = exp_emp.iter().map(|i| Expert { id: UserId::from_uuid(Uuid::new_v4()), employer: name(*i) }).collect();
-            let ap: Vec<Applicant> = app_emp.iter().map(|i| Applicant { application_id: ApplicationId::from_uuid(Uuid::new_v4()), employer: name(*i) }).collect();
+            let ap: Vec<Applicant> = app_emp.iter().map(|i| Applicant { application_id: ApplicationId::from_uuid(Uuid::new_v4()), name: None, employer: name(*i) }).collect();
             if let Ok(result) = assign(&ap, &ex, 2, seed) {
                 for a in &result {
                     let applicant = ap.iter().find(|x| x.application_id == a.application_id).unwrap();

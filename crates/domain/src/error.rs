@@ -125,8 +125,9 @@ pub enum RuleError {
     BatchNotClosed,
     #[error("the batch is not being scored")]
     BatchNotScoring,
+    /// With the numbers when the draw found them (none when a chosen expert is a colleague).
     #[error("too few experts without a conflict of interest")]
-    TooFewExperts,
+    TooFewExperts(Option<Box<crate::assignment::Shortage>>),
     #[error("some assignments are not scored yet")]
     UnscoredAssignments,
     #[error("some accepted applications have no experts assigned")]
@@ -150,7 +151,7 @@ impl RuleError {
             RuleError::NotReviewable => "not_reviewable",
             RuleError::BatchNotClosed => "batch_not_closed",
             RuleError::BatchNotScoring => "batch_not_scoring",
-            RuleError::TooFewExperts => "too_few_experts",
+            RuleError::TooFewExperts(_) => "too_few_experts",
             RuleError::UnscoredAssignments => "unscored_assignments",
             RuleError::UnassignedApplications => "unassigned_applications",
             RuleError::BatchFinalized => "batch_finalized",

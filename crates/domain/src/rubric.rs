@@ -128,6 +128,8 @@ pub struct RubricDef {
     pub compensation: CompensationRule,
     pub projects: ProjectsRule,
     pub labels_zh: BTreeMap<String, String>,
+    /// English names a rubric file may give (`label_en`); the built-in ones otherwise.
+    pub labels_en: BTreeMap<String, String>,
     pub star_levels: Vec<StarLevel>,
     /// The file as given, kept so that old versions stay readable exactly.
     pub source: Value,
@@ -404,15 +406,21 @@ impl RubricDef {
                     .collect(),
             );
         }
-        let labels_zh = CATEGORY_KEYS
-            .iter()
-            .filter_map(|k| {
-                cats.get(*k)
-                    .and_then(|c| c.get("label_zh"))
-                    .and_then(Value::as_str)
-                    .map(|l| (k.to_string(), l.to_string()))
-            })
-            .collect();
+        let labels = |field: &str| -> BTreeMap<String, String> {
+            CATEGORY_KEYS
+                .iter()
+                .filter_map(|k| {
+                    cats.get(*k)
+                        .and_then(|c| c.get(field))
+                        .and_then(Value::as_str)
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(|l| (k.to_string(), l.to_string()))
+                })
+                .collect()
+        };
+        let labels_zh = labels("label_zh");
+        let labels_en = labels("label_en");
 
         let star_levels: Vec<StarLevel> = match root
             .get("star_levels")
@@ -489,6 +497,7 @@ impl RubricDef {
                 compensation,
                 projects,
                 labels_zh,
+                labels_en,
                 star_levels,
                 source: v.clone(),
             }),
@@ -549,7 +558,11 @@ impl RubricDef {
                 .map(|k| Category {
                     key: k.to_string(),
                     name_zh: self.labels_zh.get(*k).cloned().unwrap_or_default(),
-                    name_en: english_name(k).to_string(),
+                    name_en: self
+                        .labels_en
+                        .get(*k)
+                        .cloned()
+                        .unwrap_or_else(|| english_name(k).to_string()),
                     max: self.cap(k).to_f64_2dp(),
                 })
                 .collect(),
@@ -581,8 +594,8 @@ pub struct ItemPoints {
     pub item_id: Option<String>,
     pub category: &'static str,
     pub points: Points,
-    /// Which rule gave the points, e.g. `awards.national.grand × lead 1.0`.
-    pub rule: String,
+    /// Which rule gave the points; its code is e.g. `awards.national.grand × lead 1`.
+    pub rule: Rule,
 }
 
 /// The reference score: per category (capped), total, and the explanation per item.
@@ -625,7 +638,7 @@ impl RubricDef {
                     id: &Option<ItemId>,
                     category: &'static str,
                     points: Points,
-                    rule: String| {
+                    rule: Rule| {
             items.push(ItemPoints {
                 item_id: id.map(|i| i.to_string()),
                 category,
@@ -635,7 +648,7 @@ impl RubricDef {
         };
 
         // A. Titles: the highest only.
-        let mut best: Option<(Points, &Option<ItemId>, String)> = None;
+        let mut best: Option<(Points, &Option<ItemId>, Rule)> = None;
         for t in form.titles.iter().filter(|t| counts(&t.id)) {
             let key = match t.level {
                 Some(TitleLevel::Senior) => "senior",
@@ -646,7 +659,7 @@ impl RubricDef {
             };
             let p = Points::from_f64(lookup(&self.titles.points_by_level, key));
             if best.as_ref().is_none_or(|(b, _, _)| p > *b) {
-                best = Some((p, &t.id, format!("titles.{key}")));
+                best = Some((p, &t.id, Rule::Title { level: key }));
             }
         }
         for t in form.titles.iter().filter(|t| counts(&t.id)) {
@@ -659,7 +672,7 @@ impl RubricDef {
                     &t.id,
                     "titles",
                     Points::ZERO,
-                    "titles.not_highest".into(),
+                    Rule::TitleNotHighest,
                 ),
             }
         }
@@ -673,7 +686,7 @@ impl RubricDef {
                     &a.id,
                     "awards",
                     Points::ZERO,
-                    "awards.incomplete".into(),
+                    Rule::Incomplete { category: "awards" },
                 );
                 continue;
             };
@@ -683,7 +696,7 @@ impl RubricDef {
                     &a.id,
                     "awards",
                     Points::ZERO,
-                    "awards.outside_lookback".into(),
+                    Rule::OutsideLookback { category: "awards" },
                 );
                 continue;
             }
@@ -700,11 +713,16 @@ impl RubricDef {
                 _ => ("lead", lookup(&self.awards.role_factor, "lead")),
             };
             let mut p = Points::from_f64(base).times(factor);
-            let mut rule = format!("awards.{}.{grade} × {role_key} {factor}", tier.as_str());
+            let mut rule = Rule::Award {
+                tier: tier.as_str(),
+                grade,
+                role: role_key,
+                factor,
+            };
             if let Some(work) = a.work_title.as_deref().map(|w| w.trim().to_lowercase()) {
                 let previous = by_work.get(&work).copied().unwrap_or(Points::ZERO);
                 if p <= previous {
-                    rule = "awards.same_work_counted_once".into();
+                    rule = Rule::SameWorkCountedOnce;
                     p = Points::ZERO;
                 } else {
                     by_work.insert(work, p);
@@ -723,7 +741,9 @@ impl RubricDef {
                     &a.id,
                     "articles",
                     Points::ZERO,
-                    "articles.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "articles",
+                    },
                 );
                 continue;
             }
@@ -736,7 +756,9 @@ impl RubricDef {
                         &a.id,
                         "articles",
                         Points::ZERO,
-                        "articles.incomplete".into(),
+                        Rule::Incomplete {
+                            category: "articles",
+                        },
                     );
                     continue;
                 }
@@ -753,7 +775,11 @@ impl RubricDef {
                 &a.id,
                 "articles",
                 p,
-                format!("articles.{row} × {author} {factor}"),
+                Rule::Article {
+                    row,
+                    author,
+                    factor,
+                },
             );
         }
 
@@ -771,7 +797,7 @@ impl RubricDef {
                     &r.id,
                     "ip_rights",
                     Points::ZERO,
-                    "ip_rights.pending".into(),
+                    Rule::NotGranted,
                 );
                 continue;
             };
@@ -781,7 +807,9 @@ impl RubricDef {
                     &r.id,
                     "ip_rights",
                     Points::ZERO,
-                    "ip_rights.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "ip_rights",
+                    },
                 );
                 continue;
             }
@@ -794,7 +822,9 @@ impl RubricDef {
                         &r.id,
                         "ip_rights",
                         Points::ZERO,
-                        "ip_rights.incomplete".into(),
+                        Rule::Incomplete {
+                            category: "ip_rights",
+                        },
                     );
                     continue;
                 }
@@ -807,17 +837,23 @@ impl RubricDef {
             };
             let factor = lookup(&self.ip_rights.inventor_factor, inventor);
             let mut p = Points::from_f64(lookup(&self.ip_rights.points, row)).times(factor);
-            let mut rule = format!("ip_rights.{row} × {inventor} {factor}");
+            let mut sub_capped = false;
             if r.kind == Some(IpKind::DesignPatent) {
                 if let Some(cap) = design_sub_cap {
                     let room = Points((cap.0 - design_total.0).max(0));
                     if p > room {
                         p = room;
-                        rule.push_str(" (design patent sub-cap)");
+                        sub_capped = true;
                     }
                     design_total = design_total + p;
                 }
             }
+            let rule = Rule::IpRight {
+                row,
+                inventor,
+                factor,
+                sub_capped,
+            };
             push(&mut items, &r.id, "ip_rights", p, rule);
         }
 
@@ -843,14 +879,21 @@ impl RubricDef {
         honors.sort_by_key(|x| std::cmp::Reverse(x.0));
         for (i, (p, id, key)) in honors.into_iter().enumerate() {
             if i == 0 {
-                push(&mut items, id, "honors", p, format!("honors.{key}"));
+                let rule = Rule::Honor {
+                    level: key,
+                    further: false,
+                };
+                push(&mut items, id, "honors", p, rule);
             } else {
                 push(
                     &mut items,
                     id,
                     "honors",
                     p.times(0.5),
-                    format!("honors.{key} × 0.5 (further honour)"),
+                    Rule::Honor {
+                        level: key,
+                        further: true,
+                    },
                 );
             }
         }
@@ -876,7 +919,7 @@ impl RubricDef {
                         &c.id,
                         "compensation",
                         p,
-                        format!("compensation.ratio ≥ {min}"),
+                        Rule::CompensationBand { min_ratio: min },
                     );
                 }
                 (None, _) => push(
@@ -884,14 +927,16 @@ impl RubricDef {
                     &c.id,
                     "compensation",
                     Points::ZERO,
-                    "compensation.reference_wage_not_set".into(),
+                    Rule::ReferenceWageNotSet,
                 ),
                 (_, None) => push(
                     &mut items,
                     &c.id,
                     "compensation",
                     Points::ZERO,
-                    "compensation.incomplete".into(),
+                    Rule::Incomplete {
+                        category: "compensation",
+                    },
                 ),
             }
         }
@@ -904,7 +949,9 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    "projects.outside_lookback".into(),
+                    Rule::OutsideLookback {
+                        category: "projects",
+                    },
                 );
                 continue;
             }
@@ -914,7 +961,9 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    "projects.incomplete".into(),
+                    Rule::Incomplete {
+                        category: "projects",
+                    },
                 );
                 continue;
             };
@@ -937,7 +986,7 @@ impl RubricDef {
                     &p.id,
                     "projects",
                     Points::ZERO,
-                    format!("projects.enterprise_below_{min}"),
+                    Rule::EnterpriseBelowMinimum { min_cny: min },
                 );
                 continue;
             }
@@ -951,7 +1000,10 @@ impl RubricDef {
                 &p.id,
                 "projects",
                 Points::from_f64(pts),
-                format!("projects.{level_key}.{role_key}"),
+                Rule::Project {
+                    level: level_key,
+                    role: role_key,
+                },
             );
         }
 
@@ -975,3 +1027,6 @@ impl RubricDef {
 
 #[cfg(test)]
 mod tests;
+
+mod rule;
+pub use rule::Rule;

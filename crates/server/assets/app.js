@@ -4,6 +4,10 @@
  *
  * Hooks (all by attribute):
  *   data-confirm="message"        on a, button, input[type=submit] or form: confirm() first.
+ *   data-confirm-fields="a b"     with data-confirm on a submit button: the message names the
+ *                                 chosen value of each field ({a}, {b}: the checked radio's or the
+ *                                 selected option's label); when one has no value nothing is
+ *                                 asked, and the server's validation answers instead.
  *   [data-section="awards"]       a repeatable section containing:
  *     <template data-item-template>  one item's HTML; "__INDEX__" in any attribute is replaced
  *                                    by the next free index (existing items are never renumbered)
@@ -18,6 +22,10 @@
  *   [data-delete-url]             button: confirm, DELETE, remove the row (li/tr/[data-file-row])
  *   .error-summary (tabindex=-1)  focused on load; its links focus the field they point at
  *   [data-autosubmit]             select/input submits its form on change
+ *   button[data-print][hidden]    shown, and prints the page when pressed
+ *   form[data-warn-unsaved]       asks before the page is left with changes not saved (not when
+ *                                 the form itself is submitted); data-unsaved="true" when the
+ *                                 page already shows typed values the server did not save
  */
 (function () {
   'use strict';
@@ -86,13 +94,48 @@
 
   // ---------------------------------------------------------------- confirmations
 
+  /** The label of a field's chosen value in a form: '' when nothing is chosen. */
+  function chosenLabel(form, name) {
+    var field = form.elements.namedItem(name);
+    if (!field) { return ''; }
+    if (field.tagName === 'SELECT') {
+      var option = field.options[field.selectedIndex];
+      return option && option.value !== '' ? option.textContent.trim() : '';
+    }
+    var list = typeof field.length === 'number' && !field.tagName ? field : [field];
+    for (var i = 0; i < list.length; i++) {
+      var input = list[i];
+      if ((input.type === 'radio' || input.type === 'checkbox') ? input.checked : input.value !== '') {
+        var label = input.labels && input.labels.length ? input.labels[0].textContent.trim() : '';
+        return label || input.value;
+      }
+    }
+    return '';
+  }
+
+  /** The question to ask for a button: null when there is nothing to confirm yet. */
+  function confirmation(target) {
+    var text = target.getAttribute('data-confirm');
+    var names = (target.getAttribute('data-confirm-fields') || '').split(/\s+/).filter(Boolean);
+    if (!names.length || !target.form) { return text; }
+    var params = {};
+    for (var i = 0; i < names.length; i++) {
+      var label = chosenLabel(target.form, names[i]);
+      if (!label) { return null; }
+      params[names[i]] = label;
+    }
+    return format(text, params);
+  }
+
   // Capture phase, so a cancelled confirmation stops every other handler.
   document.addEventListener('click', function (event) {
     var target = event.target.closest('a[data-confirm], button[data-confirm], input[data-confirm]');
     if (!target) { return; }
     // Remove-item and delete-file buttons ask in their own handlers.
     if (target.hasAttribute('data-remove-item') || target.hasAttribute('data-delete-url')) { return; }
-    if (!window.confirm(target.getAttribute('data-confirm'))) {
+    var question = confirmation(target);
+    if (question === null) { return; }
+    if (!window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
@@ -441,6 +484,48 @@
     submitForm(control.form);
   });
 
+  // ---------------------------------------------------------------- unsaved changes
+
+  /**
+   * What a form would save: its non-empty fields (files upload on their own, and the CSRF token
+   * and the pressed button are not data), sorted. An empty item just added changes nothing; a
+   * typed value, a ticked box or a removed item does.
+   */
+  function snapshot(form) {
+    var pairs = [];
+    var fields = form.elements;
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (!f.name || f.disabled || f.type === 'file' || f.type === 'submit' || f.type === 'button') { continue; }
+      if (f.name === 'csrf_token' || f.name === 'action') { continue; }
+      if ((f.type === 'checkbox' || f.type === 'radio') && !f.checked) { continue; }
+      if (f.tagName === 'SELECT' && f.multiple) {
+        for (var j = 0; j < f.options.length; j++) {
+          if (f.options[j].selected && f.options[j].value !== '') { pairs.push(f.name + '=' + f.options[j].value); }
+        }
+        continue;
+      }
+      if (String(f.value).trim() !== '') { pairs.push(f.name + '=' + f.value); }
+    }
+    return pairs.sort().join('\n');
+  }
+
+  function watchUnsaved(form) {
+    var saved = form.getAttribute('data-unsaved') === 'true' ? null : snapshot(form);
+    var leaving = false;
+    // Bubbling, after the confirmations: a cancelled submission leaves the form unsaved.
+    form.addEventListener('submit', function (event) {
+      if (!event.defaultPrevented) { leaving = true; }
+    });
+    // A submission the browser stops (bfcache back) must not keep the flag.
+    window.addEventListener('pageshow', function () { leaving = false; });
+    window.addEventListener('beforeunload', function (event) {
+      if (leaving || snapshot(form) === saved) { return; }
+      event.preventDefault();
+      event.returnValue = '';
+    });
+  }
+
   // ---------------------------------------------------------------- on load
 
   function onReady() {
@@ -451,6 +536,13 @@
     }
     var sections = document.querySelectorAll('[data-section]');
     for (var i = 0; i < sections.length; i++) { updateEmpty(sections[i]); }
+    var printButtons = document.querySelectorAll('button[data-print]');
+    for (var p = 0; p < printButtons.length; p++) {
+      printButtons[p].hidden = false;
+      printButtons[p].addEventListener('click', function () { window.print(); });
+    }
+    var watched = document.querySelectorAll('form[data-warn-unsaved]');
+    for (var k = 0; k < watched.length; k++) { watchUnsaved(watched[k]); }
   }
 
   if (document.readyState === 'loading') {

@@ -2,7 +2,8 @@
  * (CSP). The page works without it; this only adds conveniences:
  *   - the live total: the sum of the category inputs, shown in the form's
  *     output[data-score-total] (an aria-live region) as they are typed;
- *   - a warning before leaving the page with scores typed but not saved.
+ *   - a warning before leaving the page with scores typed but not saved;
+ *   - a focused field always wholly in view in the sheet's scrolling region.
  * Texts come from data-* attributes rendered from the locale files:
  *   data-empty  shown when nothing can be summed yet
  *   data-over   appended when the total is above data-max
@@ -92,6 +93,20 @@
     event.preventDefault();
     event.returnValue = '';
   });
+
+  // The sheet's fields scroll in their own region when the window is too low for all of them.
+  // Keyboard focus may leave a field half hidden at the region's edge (the browser scrolls the
+  // page, not the region): bring the whole field into view.
+  var region = form.querySelector('.sc-body');
+  if (region) {
+    region.addEventListener('focusin', function (event) {
+      var box = event.target.getBoundingClientRect();
+      var area = region.getBoundingClientRect();
+      if (box.top < area.top || box.bottom > area.bottom) {
+        event.target.scrollIntoView({ block: 'nearest' });
+      }
+    });
+  }
 
   update();
 }());

@@ -205,6 +205,16 @@ const DESIGNERS: [DemoDesigner; 6] = [
     },
 ];
 
+/// Experts at different employers, so that every demo applicant has experts without a conflict
+/// of interest (赵磊 works at 重庆大学, as the first expert does) and the default of three experts
+/// per application can be drawn.
+const EXPERTS: [(&str, &str, &str); 4] = [
+    ("expert@demo.talentlib.cn", "评审专家", "重庆大学"),
+    ("expert2@demo.talentlib.cn", "周岚", "重庆理工大学"),
+    ("expert3@demo.talentlib.cn", "吴卫东", "中国汽车工程研究院"),
+    ("expert4@demo.talentlib.cn", "何静怡", "西南大学"),
+];
+
 fn full_form(d: &DemoDesigner) -> Value {
     json!({
         "personal": {"name": d.name, "gender": d.gender, "id_number": id_number(d.id17), "phone": "13800138000",
@@ -252,20 +262,38 @@ pub async fn populate(st: &AppState) -> anyhow::Result<String> {
     {
         create(st).await.context("creating demo data")?;
     }
-    let mut out = format!("Demo accounts (password for all: {PASSWORD}):\n");
-    for (role, email) in [
-        ("admin 管理员", ADMIN),
-        ("reviewer 审核员", "reviewer@demo.talentlib.cn"),
-        ("district_officer 渝中区", "yuzhong@demo.talentlib.cn"),
-        ("expert 专家", "expert@demo.talentlib.cn"),
-        ("service_staff 服务中心", "service@demo.talentlib.cn"),
-        ("designer, half-filled draft 草稿", DESIGNERS[0].email),
-        ("designer, returned 退回补充", DESIGNERS[1].email),
-        ("designer, submitted 已提交", DESIGNERS[2].email),
-    ] {
-        out.push_str(&format!("  {role:<36} {email}\n"));
+    Ok(logins())
+}
+
+/// The logins `talentlib demo` prints (README.md lists the same).
+fn logins() -> String {
+    let mut lines: Vec<(String, &str)> = vec![
+        ("admin 管理员".into(), ADMIN),
+        ("reviewer 审核员".into(), "reviewer@demo.talentlib.cn"),
+        (
+            "district_officer 渝中区".into(),
+            "yuzhong@demo.talentlib.cn",
+        ),
+    ];
+    for (email, _, employer) in EXPERTS {
+        lines.push((format!("expert 专家 · {employer}"), email));
     }
-    Ok(out)
+    lines.extend([
+        ("service_staff 服务中心".into(), "service@demo.talentlib.cn"),
+        (
+            "designer, half-filled draft 草稿".into(),
+            DESIGNERS[0].email,
+        ),
+        ("designer, returned 退回补充".into(), DESIGNERS[1].email),
+        ("designer, submitted 已提交".into(), DESIGNERS[2].email),
+    ]);
+    let mut out = format!("Demo accounts (password for all: {PASSWORD}):\n");
+    for (role, email) in lines {
+        // Padded by characters, as the Chinese labels are.
+        let pad = 36usize.saturating_sub(role.chars().count());
+        out.push_str(&format!("  {role}{} {email}\n", " ".repeat(pad)));
+    }
+    out
 }
 
 async fn create(st: &AppState) -> anyhow::Result<()> {
@@ -290,15 +318,9 @@ async fn create(st: &AppState) -> anyhow::Result<()> {
         None,
     )
     .await?;
-    staff(
-        st,
-        "expert@demo.talentlib.cn",
-        "评审专家",
-        &["expert"],
-        None,
-        Some("重庆大学"),
-    )
-    .await?;
+    for (email, name, employer) in EXPERTS {
+        staff(st, email, name, &["expert"], None, Some(employer)).await?;
+    }
     staff(
         st,
         "service@demo.talentlib.cn",
@@ -368,4 +390,37 @@ async fn create(st: &AppState) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use talentlib_domain::assignment::{assign, Applicant, Expert};
+    use talentlib_domain::ids::{ApplicationId, UserId};
+
+    /// Every demo applicant can be given the default three experts without a colleague, so the
+    /// assignment can be tried out in the demo.
+    #[test]
+    fn the_demo_experts_cover_every_demo_applicant() {
+        let applicants: Vec<Applicant> = DESIGNERS
+            .iter()
+            .map(|d| Applicant {
+                application_id: ApplicationId::from_uuid(uuid::Uuid::new_v4()),
+                name: Some(d.name.into()),
+                employer: Some(d.employer.into()),
+            })
+            .collect();
+        let experts: Vec<Expert> = EXPERTS
+            .iter()
+            .map(|(_, _, employer)| Expert {
+                id: UserId::from_uuid(uuid::Uuid::new_v4()),
+                employer: Some((*employer).into()),
+            })
+            .collect();
+        assert!(assign(&applicants, &experts, 3, 7).is_ok());
+        let printed = logins();
+        for (email, _, _) in EXPERTS {
+            assert!(printed.contains(email), "{printed}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use talentlib_domain::assignment::Shortage;
 use talentlib_domain::{FieldError, RuleError};
 use talentlib_store::StoreError;
 
@@ -21,6 +22,8 @@ pub enum AppError {
     Csrf,
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("malformed request: {0}")]
     Malformed(String),
     #[error("invalid input")]
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Rule(_) => StatusCode::CONFLICT,
@@ -80,6 +84,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Malformed(_) => "malformed",
             AppError::Invalid(_) => "invalid_input",
             AppError::Rule(r) => r.code(),
@@ -92,7 +97,10 @@ impl AppError {
 
     /// The message in the reader's language.
     pub fn message(&self, lang: Lang) -> String {
-        i18n::t(lang, &format!("error.{}", self.code()), &[])
+        match self {
+            AppError::Rule(RuleError::TooFewExperts(Some(s))) => shortage_message(lang, s),
+            _ => i18n::t(lang, &format!("error.{}", self.code()), &[]),
+        }
     }
 
     pub fn body(&self, lang: Lang) -> ErrorBody {
@@ -122,6 +130,55 @@ impl AppError {
             tracing::error!(error = ?e, "request failed");
         }
     }
+}
+
+/// Why experts cannot be assigned, in numbers, naming the application that cannot be covered and
+/// what to do about it (API.md keeps the code `too_few_experts`; only the words are richer).
+fn shortage_message(lang: Lang, s: &Shortage) -> String {
+    let t = |key: &str, params: &[(&str, String)]| i18n::t(lang, key, params);
+    let mut parts = Vec::with_capacity(3);
+    if s.is_conflict() {
+        let applicant = match s.applicant.as_deref().filter(|n| !n.trim().is_empty()) {
+            Some(name) => t(
+                "error.too_few_experts.applicant",
+                &[("name", name.to_string())],
+            ),
+            None => t("error.too_few_experts.unnamed", &[]),
+        };
+        parts.push(t(
+            "error.too_few_experts.conflict",
+            &[
+                ("needed", s.needed.to_string()),
+                ("applicant", applicant),
+                ("eligible", s.eligible.to_string()),
+                ("conflicts", s.conflicts().to_string()),
+                ("experts", s.experts.to_string()),
+                ("employer", s.employer.clone().unwrap_or_default()),
+            ],
+        ));
+    } else {
+        parts.push(t(
+            "error.too_few_experts.count",
+            &[
+                ("needed", s.needed.to_string()),
+                ("experts", s.experts.to_string()),
+            ],
+        ));
+    }
+    if s.applications_short > 1 {
+        parts.push(t(
+            "error.too_few_experts.others",
+            &[("count", s.applications_short.to_string())],
+        ));
+    }
+    let fix = if s.is_conflict() {
+        "fix_conflict"
+    } else {
+        "fix_count"
+    };
+    parts.push(t(&format!("error.too_few_experts.{fix}"), &[]));
+    let sep = if lang == Lang::En { " " } else { "" };
+    parts.join(sep)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -168,3 +225,57 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use talentlib_domain::ids::ApplicationId;
+
+    fn shortage(needed: usize, eligible: usize, experts: usize, short: usize) -> AppError {
+        AppError::Rule(RuleError::TooFewExperts(Some(Box::new(Shortage {
+            application_id: ApplicationId::from_uuid(uuid::Uuid::new_v4()),
+            applicant: Some("赵磊".into()),
+            employer: Some("重庆大学".into()),
+            needed,
+            eligible,
+            experts,
+            applications_short: short,
+        }))))
+    }
+
+    #[test]
+    fn a_shortage_says_what_is_needed_who_is_not_covered_and_what_to_do() {
+        let e = shortage(2, 1, 3, 1);
+        assert_eq!(e.code(), "too_few_experts");
+        assert_eq!(e.status(), StatusCode::CONFLICT);
+        let zh = e.message(Lang::Zh);
+        for part in ["2 名", "“赵磊”", "1 名", "重庆大学", "用户管理"] {
+            assert!(zh.contains(part), "{part} in {zh}");
+        }
+        assert!(!zh.contains("本批次共有"), "{zh}");
+        let en = e.message(Lang::En);
+        for part in [
+            "needs 2 experts",
+            "only 1 can score",
+            "赵磊",
+            "重庆大学",
+            "Users",
+        ] {
+            assert!(en.contains(part), "{part} in {en}");
+        }
+        // Too few experts at all; several applications short.
+        let zh = shortage(5, 3, 3, 4).message(Lang::Zh);
+        assert!(
+            zh.contains("只有 3 名专家") && zh.contains("共有 4 份"),
+            "{zh}"
+        );
+        assert!(!zh.contains("赵磊"), "{zh}");
+        for lang in [Lang::Zh, Lang::En] {
+            let text = shortage(5, 3, 3, 4).message(lang) + &shortage(2, 0, 2, 1).message(lang);
+            assert!(!text.contains('{') && !text.contains("error."), "{text}");
+        }
+        // Without numbers (a swap to a colleague) the short message stays.
+        let plain = AppError::Rule(RuleError::TooFewExperts(None));
+        assert_eq!(plain.message(Lang::Zh), "无利益冲突的专家人数不足");
+    }
+}

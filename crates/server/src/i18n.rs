@@ -105,6 +105,25 @@ pub fn has(lang: Lang, key: &str) -> bool {
     table(lang).contains_key(key)
 }
 
+/// A name in the reader's language, from a pair kept in data (the rubric, reference lists).
+pub fn by_lang(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// The name of a star level (5 … 0, where 0 is the provisional star) as the rubric calls it:
+/// 暂定星级, 一星级 … 五星级.
+pub fn star_name(lang: Lang, rubric: &talentlib_domain::rubric::Rubric, stars: u8) -> String {
+    rubric
+        .stars
+        .iter()
+        .find(|s| s.stars == stars)
+        .map(|s| by_lang(lang, &s.name_zh, &s.name_en))
+        .unwrap_or_else(|| t(lang, "rating.stars_n", &[("n", stars.to_string())]))
+}
+
 /// The message for a field problem.
 pub fn problem(lang: Lang, p: &talentlib_domain::Problem) -> String {
     // The expected type is a word for programs ("integer"); readers get it in their language.

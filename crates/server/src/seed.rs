@@ -391,6 +391,7 @@ async fn write_chunk(
         .iter()
         .map(|a| Applicant {
             application_id: a.id,
+            name: a.name.clone(),
             employer: a.employer.clone(),
         })
         .collect();

@@ -136,5 +136,5 @@ fn compensation_without_a_reference_wage_scores_zero_and_says_why() {
         with_ids(json!({"compensation": {"annual_income_cny": 999999, "year": 2025}}));
     let s = r.reference_score(&form, &all, 2026);
     assert_eq!(s.total, Points::ZERO);
-    assert_eq!(s.items[0].rule, "compensation.reference_wage_not_set");
+    assert_eq!(s.items[0].rule, Rule::ReferenceWageNotSet);
 }

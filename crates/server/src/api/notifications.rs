@@ -2,7 +2,7 @@
 
 use super::input::Body;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::i18n;
+use crate::service::notify::texts;
 use crate::service::Actor;
 use crate::state::{rfc3339, AppState};
 use axum::extract::State;
@@ -43,14 +43,17 @@ pub async fn get_notifications(
 ) -> AppResult<Json<NotificationsView>> {
     let lang = crate::error::current_lang();
     let (rows, unread) = crate::service::notifications::mine(&st, &actor, 100).await?;
+    let rubric = crate::service::rubrics::current(st.store.db())
+        .await?
+        .view();
     let items = rows
         .into_iter()
         .map(|n| {
-            let params = [("detail", n.detail.clone().unwrap_or_default())];
+            let (title, body) = texts(lang, &n.kind, n.detail.as_deref(), Some(&rubric));
             NotificationView {
                 id: n.id.to_string(),
-                title: i18n::t(lang, &format!("notify.{}.title", n.kind), &params),
-                body: i18n::t(lang, &format!("notify.{}.body", n.kind), &params),
+                title,
+                body,
                 kind: n.kind,
                 application_id: n.application_id.map(|a| a.to_string()),
                 created_at: rfc3339(n.created_at),

@@ -77,7 +77,7 @@ pub async fn get_reference_score(
                 item_id: i.item_id,
                 category: i.category.to_string(),
                 points: i.points.to_f64_2dp(),
-                rule: i.rule,
+                rule: i.rule.to_string(),
             })
             .collect(),
     }))

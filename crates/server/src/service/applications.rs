@@ -5,8 +5,8 @@ use super::{audit, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::{new_uuid, now_millis, today_in_chongqing, AppState};
 use std::collections::HashSet;
-use talentlib_domain::application::Status;
-use talentlib_domain::batch::{submission_batch, SubmitInto};
+use talentlib_domain::application::{Stage, Status};
+use talentlib_domain::batch::{submission_batch, BatchStatus, SubmitInto};
 use talentlib_domain::eligibility::check_submission;
 use talentlib_domain::form::{parse_form, ApplicationForm};
 use talentlib_domain::identity::{mask_id_number, mask_phone};
@@ -18,6 +18,7 @@ use talentlib_domain::RuleError;
 use talentlib_store::applications::{self, ApplicationLine, ApplicationRow, Event, ListFilter};
 use talentlib_store::attachments::{self, AttachmentRow};
 use talentlib_store::batches;
+use talentlib_store::ratings::{self, RatingRow};
 use talentlib_store::sea_orm::ConnectionTrait;
 
 /// An application as one viewer may see it.
@@ -41,6 +42,35 @@ pub struct ApplicationView {
     pub can_open_evidence: bool,
     /// The reviewer's verification of each item (shown to commission staff only).
     pub item_checks: Vec<talentlib_domain::review::ItemCheck>,
+    /// Where it stands beyond its status (scoring, rated) and, once rated, its rating.
+    pub stage: Stage,
+    pub rating: Option<RatingRow>,
+}
+
+/// An application of the designer's own list, with how far it has come.
+pub struct MyApplication {
+    pub row: ApplicationRow,
+    pub stage: Stage,
+    pub rating: Option<RatingRow>,
+}
+
+/// The stage of an application and its rating: its batch's status tells whether the experts are
+/// scoring, and a finalized batch has published a rating.
+async fn progress(
+    c: &impl ConnectionTrait,
+    row: &ApplicationRow,
+) -> AppResult<(Stage, Option<RatingRow>)> {
+    if row.status != Status::Accepted {
+        return Ok((Stage::of(row.status, BatchStatus::Open, false), None));
+    }
+    let batch = batches::get(c, row.batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rating = ratings::of_application(c, row.id).await?;
+    Ok((
+        Stage::of(row.status, batch.status, rating.is_some()),
+        rating,
+    ))
 }
 
 pub fn facts(row: &ApplicationRow) -> ApplicationFacts<'_> {
@@ -158,6 +188,7 @@ async fn view(
     let viewer = actor.user.viewer();
     let facts = viewer_facts(c, actor, row).await?;
     let whole = viewer.can_see_identity(&facts);
+    let (stage, rating) = progress(c, row).await?;
     let mut form = form;
     if !whole {
         form.personal.id_number = form.personal.id_number.as_deref().map(mask_id_number);
@@ -182,6 +213,8 @@ async fn view(
         } else {
             Vec::new()
         },
+        stage,
+        rating,
         form,
     })
 }
@@ -399,7 +432,14 @@ pub async fn counts(
     Ok(applications::counts_by_status(st.store.db(), &scope, filter).await?)
 }
 
-/// The designer's own applications, newest first.
-pub async fn mine(st: &AppState, actor: &Actor) -> AppResult<Vec<ApplicationRow>> {
-    Ok(applications::of_designer(st.store.db(), actor.user.id).await?)
+/// The designer's own applications, newest first, with how far each has come.
+pub async fn mine(st: &AppState, actor: &Actor) -> AppResult<Vec<MyApplication>> {
+    let db = st.store.db();
+    let rows = applications::of_designer(db, actor.user.id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (stage, rating) = progress(db, &row).await?;
+        out.push(MyApplication { row, stage, rating });
+    }
+    Ok(out)
 }

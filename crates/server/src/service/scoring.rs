@@ -84,6 +84,7 @@ pub async fn assign(
         .iter()
         .map(|l| Applicant {
             application_id: l.id,
+            name: l.name.clone(),
             employer: l.employer.clone(),
         })
         .collect();
@@ -101,7 +102,7 @@ pub async fn assign(
                 "experts_per_application",
                 talentlib_domain::Problem::OutOfRange { min: 1, max: 100 },
             ),
-            AssignError::TooFewEligible(_) => AppError::Rule(RuleError::TooFewExperts),
+            AssignError::TooFewEligible(s) => AppError::Rule(RuleError::TooFewExperts(Some(s))),
         },
     )?;
     if req.preview {
@@ -159,6 +160,7 @@ pub async fn swap_expert(
         .ok_or_else(|| AppError::invalid("expert_id", talentlib_domain::Problem::UnknownItem))?;
     let applicant = Applicant {
         application_id: app,
+        name: row.name.clone(),
         employer: row.employer.clone(),
     };
     if assignment::is_conflict(
@@ -168,7 +170,7 @@ pub async fn swap_expert(
             employer: expert.employer,
         },
     ) {
-        return Err(AppError::Rule(RuleError::TooFewExperts));
+        return Err(AppError::Rule(RuleError::TooFewExperts(None)));
     }
     store_scoring::swap_expert(&*tx, app, from, to, now_millis())
         .await
@@ -503,7 +505,7 @@ async fn notify_ratings(
         .map(|r| Notification {
             id: new_uuid(),
             account_id: r.designer_id,
-            kind: "rating.published".into(),
+            kind: super::notify::RATING_PUBLISHED.into(),
             application_id: Some(r.application_id),
             detail: Some(r.stars.to_string()),
             created_at: now,
@@ -512,12 +514,20 @@ async fn notify_ratings(
         .collect();
     notifications::insert_many(c, &rows).await?;
     if st.config.smtp.is_some() {
+        let rubric = rubrics::current(c).await?.view();
         let ids: Vec<UserId> = rated.iter().map(|r| r.designer_id).collect();
         let stars: HashMap<UserId, u8> = rated.iter().map(|r| (r.designer_id, r.stars)).collect();
         for (id, email) in accounts::emails_of(c, &ids).await? {
             let detail = stars.get(&id).map(ToString::to_string);
-            super::notify::enqueue_email(c, &email, "rating.published", detail.as_deref(), now)
-                .await?;
+            super::notify::enqueue_email(
+                c,
+                &email,
+                super::notify::RATING_PUBLISHED,
+                detail.as_deref(),
+                Some(&rubric),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ mod form_body;
 mod spec;
 
 use super::page::{redirect_with_flash, PageCtx, PageError};
+use super::progress;
 use crate::error::AppError;
 use crate::service::applications::{self, ApplicationView};
 use crate::service::{batches, Actor};
@@ -15,7 +16,7 @@ use crate::state::AppState;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use form_body::Action;
@@ -100,7 +101,8 @@ async fn render_mine(
     let mut batches_seen: HashMap<BatchId, Option<BatchRow>> = HashMap::new();
     // Newest first, as the service lists them.
     let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for mine in &rows {
+        let row = &mine.row;
         if let std::collections::hash_map::Entry::Vacant(slot) = batches_seen.entry(row.batch_id) {
             let b = talentlib_store::batches::get(st.store.db(), row.batch_id)
                 .await
@@ -118,9 +120,12 @@ async fn render_mine(
             Some(Ok(SubmitInto::NewestOpen)) => open.as_ref().map(|b| b.name.clone()),
             _ => None,
         };
+        let rated = progress::rated(st, page.lang, mine.rating.as_ref()).await;
         items.push(json!({
             "id": row.id.to_string(),
             "status": row.status.as_str(),
+            "description": progress::description(page.lang, row.status, mine.stage, rated.as_ref()),
+            "rated": rated.is_some(),
             "batch_name": batch.map(|b| b.name.clone()),
             "updated_at": context::local_time(row.updated_at),
             "submitted_at": row.submitted_at.map(context::local_time),
@@ -132,10 +137,10 @@ async fn render_mine(
     }
     let applied = open
         .as_ref()
-        .is_some_and(|b| rows.iter().any(|r| r.batch_id == b.id));
+        .is_some_and(|b| rows.iter().any(|r| r.row.batch_id == b.id));
     // Whether to offer the button (the service decides whether starting is allowed): not while
     // an application is still in progress, which the designer continues instead.
-    let in_progress = rows.iter().any(|r| r.status.is_in_progress());
+    let in_progress = rows.iter().any(|r| r.row.status.is_in_progress());
     let can_start = open.is_some() && !applied && !in_progress && actor.user.has(Role::Designer);
     let ctx = context! {
         applications => items,
@@ -192,13 +197,31 @@ async fn get_edit(
         .await
         .map_err(|e| page.error(e))?;
     if !view.can_edit {
-        return Ok(Redirect::to(&view_url(id)).into_response());
+        // The record, with a word on why the form did not open.
+        let why = if view.designer_id != actor.user.id {
+            "flash.not_editable.not_owner"
+        } else if view.status == talentlib_domain::application::Status::Submitted {
+            "flash.not_editable.submitted"
+        } else {
+            "flash.not_editable.decided"
+        };
+        return Ok(redirect_with_flash(&view_url(id), Some(why)));
     }
     let mut values = form_values(&view);
     if let Some(section) = query.ok().and_then(|Query(q)| q.add) {
         push_empty_item(&mut values, &section);
     }
-    Ok(render_edit(&st, &page, &view, values, &[], None, StatusCode::OK).await)
+    Ok(render_edit(
+        &st,
+        &page,
+        &view,
+        values,
+        Shown::Saved,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+    .await)
 }
 
 /// The saved form in the API's JSON shape, as the templates read it.
@@ -216,18 +239,27 @@ fn push_empty_item(values: &mut Value, section: &str) {
     }
 }
 
+/// What the form shows: the saved application, or what was typed and could not be saved.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Saved,
+    Unsaved,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn render_edit(
     st: &AppState,
     page: &PageCtx,
     view: &ApplicationView,
     values: Value,
+    shown: Shown,
     errors: &[FieldError],
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
     let (errors, errors_list) = context::errors(page.lang, errors);
     let ctx = context! {
-        app => context::summary(view, batch_name(st, view.batch_id).await),
+        app => context::summary(view, batch_name(st, view.batch_id).await, progress::description(page.lang, view.status, view.stage, None)),
         values,
         form => context::form_spec(page.lang),
         opts => context::options(page.lang),
@@ -235,6 +267,7 @@ async fn render_edit(
         errors,
         errors_list,
         notice,
+        unsaved => shown == Shown::Unsaved,
         upload_url => format!("/api/v1/applications/{}/attachments", view.id),
     };
     page.render_status(st, status, "designer_edit.html", ctx)
@@ -276,7 +309,8 @@ async fn post_edit(
                 push_empty_item(&mut values, section);
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(render_edit(&st, &page, &view, values, &errors, None, status).await)
+            let shown = Shown::Unsaved;
+            Ok(render_edit(&st, &page, &view, values, shown, &errors, None, status).await)
         }
         Err(e) => Err(page.error(e)),
     }
@@ -311,12 +345,14 @@ async fn after_save(
                 // Saved, so the form comes back as stored (with the new items' ids).
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 let values = form_values(&saved);
-                Ok(render_edit(st, page, &saved, values, &errors, None, status).await)
+                let shown = Shown::Saved;
+                Ok(render_edit(st, page, &saved, values, shown, &errors, None, status).await)
             }
             Err(e @ AppError::Rule(_)) => {
                 let notice = Some(e.message(page.lang));
                 let values = form_values(&saved);
-                Ok(render_edit(st, page, &saved, values, &[], notice, e.status()).await)
+                let (shown, status) = (Shown::Saved, e.status());
+                Ok(render_edit(st, page, &saved, values, shown, &[], notice, status).await)
             }
             Err(e) => Err(page.error(e)),
         },
@@ -339,14 +375,32 @@ async fn get_application(
     // Commission staff reach the document review from the record (read-only once decided).
     let can_review = view.status.was_submitted()
         && (actor.user.has(Role::Reviewer) || actor.user.has(Role::Admin));
+    let rated = progress::rated(&st, page.lang, view.rating.as_ref()).await;
+    let description = progress::description(page.lang, view.status, view.stage, rated.as_ref());
+    let ratings_href = is_owner.then_some("/me/ratings");
+    let timeline = progress::timeline(
+        page.lang,
+        &view,
+        rated.as_ref(),
+        ratings_href,
+        context::local_time,
+    );
+    // Back to where the viewer works from: their first page (my application, the district's
+    // list...). Commission staff go on to the document review, which leads back to their queue.
+    let back_link = super::nav::items(&actor.user.roles)
+        .first()
+        .filter(|_| !can_review)
+        .map(|i| context! { href => i.href, label => page.t(i.label) });
     let ctx = context! {
+        back_link,
         review_href => can_review.then(|| format!("/review/applications/{}", view.id)),
-        app => context::summary(&view, batch_name(&st, view.batch_id).await),
+        ratings_href => ratings_href.filter(|_| rated.is_some()),
+        app => context::summary(&view, batch_name(&st, view.batch_id).await, description),
         values => form_values(&view),
         form => context::form_spec(page.lang),
         labels => context::labels(page.lang),
         files => context::files_by_item(&view.attachments),
-        timeline => context::timeline(page.lang, &view),
+        timeline => timeline,
         identity_masked => view.identity_masked,
         can_open_evidence => view.can_open_evidence,
         show_major_flag => view.major_flagged && !is_owner,

@@ -7,6 +7,7 @@ pub mod expert;
 pub mod library;
 pub mod nav;
 pub mod page;
+pub mod progress;
 pub mod public;
 pub mod review;
 pub mod rubric;
@@ -48,6 +49,24 @@ pub fn router() -> Router<AppState> {
             }),
         )
         .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", include_str!("../../assets/favicon.svg")) }),
+        )
+        // Asked for by browsers and tools that do not read the layout's icon link.
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    StatusCode::OK,
+                    [
+                        (header::CONTENT_TYPE, "image/x-icon"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    include_bytes!("../../assets/favicon.ico").as_slice(),
+                )
+            }),
+        )
+        .route(
             "/assets/scoring.js",
             get(|| async {
                 asset(
@@ -56,7 +75,18 @@ pub fn router() -> Router<AppState> {
                 )
             }),
         )
+        // Every page route so far: a method it does not take gets the error page, not an empty
+        // 405 (the API, merged later, keeps its JSON errors).
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+}
+
+/// A page's URL with a method it does not take (`GET /signout`, `GET /batches/{id}/close`):
+/// the error page, 405, with the `Allow` header axum adds.
+async fn method_not_allowed(
+    axum::extract::Extension(lang): axum::extract::Extension<crate::i18n::Lang>,
+) -> axum::response::Response {
+    page::PageError(crate::error::AppError::MethodNotAllowed, lang).into_response()
 }
 
 /// Unknown paths: the API's JSON error under `/api/` (including `/api/v1/` itself, which the

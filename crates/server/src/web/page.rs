@@ -8,7 +8,7 @@ use crate::service::Actor;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -24,6 +24,11 @@ pub struct PageCtx {
     pub path: String,
     /// Query string of the current URL (without `?`), for pager links.
     pub query: String,
+    /// The request's method: a page shown in answer to a form post has no URL to come back to.
+    pub method: Method,
+    /// Where the language switch returns to: this page (path and query), or, for a page shown
+    /// in answer to a post, the page the form was on.
+    pub back: String,
     pub flash: Option<String>,
     /// The CSRF token forms on this page must carry.
     pub csrf_token: String,
@@ -71,6 +76,21 @@ impl FromRequestParts<AppState> for PageCtx {
                 }
             },
         };
+        let header = |name: header::HeaderName| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        // HTTP/2 names the host in the URI rather than in a Host header.
+        let host = header(header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
+        let back = back_target(
+            &parts.method,
+            &uri,
+            header(header::REFERER).as_deref(),
+            host.as_deref(),
+        );
         // A badge is not worth failing a page for: a database hiccup shows no count.
         let unread = match &user {
             Some(u) => crate::service::notifications::unread_count(st, u.id)
@@ -84,6 +104,8 @@ impl FromRequestParts<AppState> for PageCtx {
             user,
             path: uri.path().to_string(),
             query: uri.query().unwrap_or("").to_string(),
+            method: parts.method.clone(),
+            back,
             flash,
             csrf_token,
             new_anon_csrf,
@@ -117,6 +139,7 @@ impl PageCtx {
             csrf_token => &self.csrf_token,
             flash => &self.flash,
             path => &self.path,
+            back => &self.back,
         };
         context! { ..base, ..page }
     }
@@ -213,6 +236,44 @@ pub fn redirect_with_flash(to: &str, flash_key: Option<&str>) -> Response {
     res
 }
 
+/// Where a page's language switch returns to. A page fetched with GET is its own URL, query
+/// included (filters and pages stay). A page rendered in answer to a form post (a form shown
+/// again with its problems) has a URL that only takes posts, so the switch goes back to the page
+/// the form was on: the `Referer`'s path and query when it is from this site, else the home page.
+pub fn back_target(
+    method: &Method,
+    uri: &axum::http::Uri,
+    referer: Option<&str>,
+    host: Option<&str>,
+) -> String {
+    if method == Method::GET || method == Method::HEAD {
+        let here = match uri.query().filter(|q| !q.is_empty()) {
+            Some(q) => format!("{}?{q}", uri.path()),
+            None => uri.path().to_string(),
+        };
+        return safe_local_path(Some(&here));
+    }
+    let same_site = |r: &str| -> Option<String> {
+        let rest = r
+            .strip_prefix("https://")
+            .or_else(|| r.strip_prefix("http://"))?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, "/"),
+        };
+        let host = host?;
+        if !authority.eq_ignore_ascii_case(host) {
+            return None;
+        }
+        // The fragment never reaches the server, but a client may send one: drop it.
+        let path = path.split('#').next().unwrap_or("/");
+        Some(safe_local_path(Some(path)))
+    };
+    referer
+        .and_then(same_site)
+        .unwrap_or_else(|| "/".to_string())
+}
+
 /// Only local paths are followed after sign-in or a language switch (no open redirects).
 pub fn safe_local_path(raw: Option<&str>) -> String {
     match raw {
@@ -250,7 +311,7 @@ impl IntoResponse for PageError {
         // The error page cannot use the full layout context here (no state), so it is minimal
         // and self-contained; the layout's stylesheet still applies.
         let html = format!(
-            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status} | {app}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"content\" class=\"container\"><div class=\"card error-page\"><h1>{code}</h1><p>{msg}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></div></main></body></html>",
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status} | {app}</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"content\" class=\"container\"><div class=\"card error-page\"><h1>{code}</h1><p>{msg}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></div></main></body></html>",
             lang = lang.code(),
             status = status.as_u16(),
             app = escape(&i18n::t(lang, "app.name", &[])),
@@ -289,4 +350,39 @@ pub fn field_errors(
         list.push(context! { path => &e.path, message => message, anchor => anchor, label => label_of(&e.path) });
     }
     (Value::from_serialize(&map), Value::from_serialize(&list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn back(method: Method, uri: &str, referer: Option<&str>) -> String {
+        let uri: axum::http::Uri = uri.parse().unwrap_or_default();
+        back_target(&method, &uri, referer, Some("talentlib.example:8080"))
+    }
+
+    #[test]
+    fn the_language_switch_keeps_the_query_and_never_leads_to_a_post_only_url() {
+        assert_eq!(
+            back(Method::GET, "/review?batch_id=1&status=submitted", None),
+            "/review?batch_id=1&status=submitted"
+        );
+        assert_eq!(back(Method::GET, "/library", None), "/library");
+        assert_eq!(back(Method::GET, "/library?", None), "/library");
+        // A page rendered for a post: back to the page the form was on.
+        let from = Some("http://talentlib.example:8080/batches/7?page=2#assign");
+        assert_eq!(
+            back(Method::POST, "/batches/7/assign", from),
+            "/batches/7?page=2"
+        );
+        // Another site's address, a missing or odd Referer: the home page.
+        let other = Some("https://evil.example/batches/7");
+        assert_eq!(back(Method::POST, "/batches/7/assign", other), "/");
+        assert_eq!(back(Method::POST, "/batches/7/assign", None), "/");
+        assert_eq!(back(Method::POST, "/x", Some("javascript:alert(1)")), "/");
+        let sneaky = Some("http://talentlib.example:8080//evil.example/");
+        assert_eq!(back(Method::POST, "/x", sneaky), "/");
+        let bare = Some("http://talentlib.example:8080");
+        assert_eq!(back(Method::POST, "/x", bare), "/");
+    }
 }

@@ -38,7 +38,13 @@ pub fn router() -> Router<AppState> {
 async fn get_home(State(st): State<AppState>, page: PageCtx) -> Result<Response, PageError> {
     let open = batches::open_batch(&st).await.map_err(|e| page.error(e))?;
     let open_batch = open.map(|b| context! { name => b.name });
-    Ok(page.render(&st, "home.html", context! { open_batch }))
+    // The star levels as the rubric in force names them, from the provisional star up.
+    let rubric = crate::service::rubrics::current(st.store.db())
+        .await
+        .map_err(|e| page.error(e))?
+        .view();
+    let star_names = super::rubric::star_names_upward(page.lang, &rubric);
+    Ok(page.render(&st, "home.html", context! { open_batch, star_names }))
 }
 
 #[derive(Deserialize)]
@@ -107,6 +113,9 @@ async fn get_register(State(st): State<AppState>, page: PageCtx) -> Response {
     page.render(&st, "register.html", context! { values => context! {} })
 }
 
+/// The registration form's fields, in the order register.html shows them.
+const REGISTER_FIELDS: [&str; 3] = ["name", "email", "password"];
+
 #[derive(Deserialize)]
 struct RegisterForm {
     #[serde(default)]
@@ -151,6 +160,14 @@ async fn post_register(
         }
         Err(e) => return Err(page.error(e)),
     };
+    // The summary lists the problems in the order of the form's fields.
+    let mut errors = errors;
+    errors.sort_by_key(|e| {
+        REGISTER_FIELDS
+            .iter()
+            .position(|f| *f == e.path)
+            .unwrap_or(REGISTER_FIELDS.len())
+    });
     let (errors_map, errors_list) = field_errors(page.lang, &errors, |p| {
         Some(page.t(&format!("register.{p}")))
     });

@@ -8,7 +8,7 @@
 
 mod batch;
 mod document;
-mod fmt;
+pub(crate) mod fmt;
 mod results;
 
 use super::page::{PageCtx, PageError};

@@ -63,35 +63,32 @@ pub(crate) fn date_text(millis: i64) -> String {
         .collect()
 }
 
-/// A name in the page's language.
-pub(crate) fn by_lang(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
+pub(crate) use crate::i18n::{by_lang, star_name};
 
-/// The name of a star level (5 … 0, where 0 is the provisional star) as the rubric calls it.
-pub(crate) fn star_name(lang: Lang, rubric: &Rubric, stars: u8) -> String {
-    rubric
-        .stars
-        .iter()
-        .find(|s| s.stars == stars)
-        .map(|s| by_lang(lang, &s.name_zh, &s.name_en))
-        .unwrap_or_else(|| i18n::t(lang, "rating.stars_n", &[("n", stars.to_string())]))
-}
-
-/// A star level for templates: `{n, name, glyphs ("★★★☆☆"), label (for screen readers)}`.
+/// A star level for templates: `{n, name, glyphs ("★★★☆☆", hidden from screen readers, which
+/// read the name)}`.
 pub(crate) fn stars_ctx(lang: Lang, rubric: &Rubric, stars: u8) -> Value {
     let n = usize::from(stars.min(5));
     let glyphs = format!("{}{}", "★".repeat(n), "☆".repeat(5 - n));
     let name = star_name(lang, rubric, stars);
-    let label = i18n::t(
-        lang,
-        "rating.stars_label",
-        &[("n", stars.to_string()), ("name", name.clone())],
-    );
-    context! { n => stars, name => name, glyphs => glyphs, label => label }
+    context! { n => stars, name => name, glyphs => glyphs }
+}
+
+/// A scoring category's name as the rubric in force calls it; the form's section title for a
+/// key the rubric does not name (education is checked, not scored).
+pub(crate) fn category_name(lang: Lang, rubric: &Rubric, key: &str) -> String {
+    rubric
+        .categories
+        .iter()
+        .find(|c| c.key == key)
+        .map(|c| by_lang(lang, &c.name_zh, &c.name_en))
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| i18n::t(lang, &format!("section.{key}"), &[]))
+}
+
+/// The star levels from the provisional star up to five stars, by name.
+pub(crate) fn star_names_upward(lang: Lang, rubric: &Rubric) -> Vec<String> {
+    (0..=5u8).map(|s| star_name(lang, rubric, s)).collect()
 }
 
 /// `[stars, name]` pairs from five stars down to the provisional star, for the stars filter.
@@ -116,7 +113,6 @@ pub(crate) fn max_total(rubric: &Rubric) -> i64 {
 struct CategoryRow {
     key: String,
     name: String,
-    other_name: String,
     max: String,
 }
 
@@ -139,7 +135,6 @@ fn rubric_ctx(lang: Lang, def: &RubricDef) -> Value {
         .map(|c| CategoryRow {
             key: c.key.clone(),
             name: by_lang(lang, &c.name_zh, &c.name_en),
-            other_name: by_lang(lang, &c.name_en, &c.name_zh),
             max: figure(c.max),
         })
         .collect();
@@ -399,5 +394,54 @@ mod tests {
         );
         assert_eq!(star_options(Lang::Zh, &view).len(), 6);
         assert_eq!(max_total(&view), 10_000);
+        // Screen readers read the name, never "0 颗星".
+        assert_eq!(
+            stars_ctx(Lang::Zh, &view, 0)
+                .get_attr("name")
+                .ok()
+                .map(|v| v.to_string()),
+            Some("暂定星级".to_string())
+        );
+    }
+
+    /// The form's section titles and the default rubric name the categories alike, so a
+    /// designer, a reviewer and an expert read the same words.
+    #[test]
+    fn the_forms_sections_are_named_as_the_default_rubric_names_its_categories() {
+        let rubric = RubricDef::default_rubric().view();
+        for lang in [Lang::Zh, Lang::En] {
+            for c in &rubric.categories {
+                assert_eq!(
+                    i18n::t(lang, &format!("section.{}", c.key), &[]),
+                    category_name(lang, &rubric, &c.key),
+                    "{}",
+                    c.key
+                );
+            }
+        }
+        assert_eq!(
+            star_names_upward(Lang::Zh, &rubric),
+            ["暂定星级", "一星级", "二星级", "三星级", "四星级", "五星级"]
+        );
+        assert_eq!(star_names_upward(Lang::En, &rubric)[0], "Provisional Star");
+        assert_eq!(category_name(Lang::Zh, &rubric, "education"), "学历学位");
+    }
+
+    /// A rubric file may name its categories in English too; the built-in names stand in.
+    #[test]
+    fn english_category_names_come_from_the_rubric_when_it_has_them() {
+        let mut source = RubricDef::default_rubric().source;
+        source["version"] = serde_json::json!("named-1");
+        source["categories"]["titles"]["label_en"] = serde_json::json!("Titles");
+        let Ok(def) = RubricDef::parse(&source) else {
+            panic!("the rubric parses");
+        };
+        let view = def.view();
+        assert_eq!(category_name(Lang::En, &view, "titles"), "Titles");
+        assert_eq!(
+            category_name(Lang::En, &view, "awards"),
+            "Competition awards"
+        );
+        assert_eq!(category_name(Lang::Zh, &view, "titles"), "职称");
     }
 }

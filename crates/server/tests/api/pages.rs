@@ -1,11 +1,337 @@
-//! HTML pages driven over HTTP with a bearer token (the pages accept it like the session
-//! cookie), for rules that live in the pages' handlers. The journeys themselves are the browser
-//! tests in e2e/.
+//! The HTML pages as a browser without JavaScript sees them: a cookie session from the sign-in
+//! form, the CSRF token from the page, plain form posts. What is checked here is what the server
+//! renders (links, messages, status codes); the browser journeys are in e2e/.
 
 use crate::helpers::*;
+use reqwest::{header, Client, StatusCode};
 use serde_json::json;
 
-async fn page(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+pub struct Browser {
+    base: String,
+    client: Client,
+    /// The CSRF token of the signed-in session, as pages carry it.
+    pub csrf: String,
+}
+
+/// The value of `<meta name="csrf-token" content="…">`.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).map(|i| i + marker.len()).unwrap();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub html: String,
+}
+
+impl Page {
+    /// The `back` of the language switch link, decoded.
+    pub fn lang_back(&self) -> String {
+        let marker = "href=\"/lang?to=";
+        let start = self.html.find(marker).unwrap();
+        let href = self.html[start..].split('"').nth(1).unwrap();
+        let raw = href.split("back=").nth(1).unwrap();
+        let raw = raw.replace("&amp;", "&");
+        percent_decode(&raw)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+impl Browser {
+    pub fn anonymous(app: &TestApp) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            base: app.base.clone(),
+            client,
+            csrf: String::new(),
+        }
+    }
+
+    /// Signs in through the sign-in form, as a person would.
+    pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> Browser {
+        let mut b = Browser::anonymous(app);
+        let form = b.get("/signin").await;
+        b.csrf = csrf_of(&form.html);
+        let res = b
+            .post("/signin", &[("email", email), ("password", password)], None)
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign in {email}");
+        b.csrf = csrf_of(&b.get("/").await.html);
+        b
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            // minijinja writes "/" in attributes as "&#x2f;", which browsers read as "/".
+            html: res.text().await.unwrap().replace("&#x2f;", "/"),
+        }
+    }
+
+    /// Posts a form (with the CSRF token), optionally from a page (`Referer`).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)], referer: Option<&str>) -> Page {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &self.csrf));
+        let mut req = self.client.post(format!("{}{path}", self.base)).form(&form);
+        if let Some(from) = referer {
+            req = req.header(header::REFERER, format!("{}{from}", self.base));
+        }
+        let res = req.send().await.unwrap();
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            // minijinja writes "/" in attributes as "&#x2f;", which browsers read as "/".
+            html: res.text().await.unwrap().replace("&#x2f;", "/"),
+        }
+    }
+}
+
+const STAFF_PASSWORD: &str = "staff-password-1";
+
+#[tokio::test]
+async fn the_language_switch_keeps_the_query_and_leaves_a_posted_page_for_its_form() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let page = b.get("/library?stars=3&page=2").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.lang_back(), "/library?stars=3&page=2");
+
+    // The assignment form shown again with its problem: the switch goes back to the batch page.
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": "语言切换批次"}))
+        .await;
+    let batch = expect(res, 201).await["id"].as_str().unwrap().to_string();
+    expect(
+        app.post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let dashboard = format!("/batches/{batch}");
+    let assign = format!("/batches/{batch}/assign");
+    let fields = [("experts_per_application", "x"), ("action", "preview")];
+    let page = b.post(&assign, &fields, Some(&dashboard)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.lang_back(), dashboard);
+    // Without a Referer (or another site's), the home page.
+    let page = b.post(&assign, &fields, None).await;
+    assert_eq!(page.lang_back(), "/");
+
+    // Following the switch lands on a page that answers GET, with the language changed.
+    let res = b.get(&format!("/lang?to=en&back={dashboard}")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.headers[header::LOCATION], dashboard.as_str());
+    assert_eq!(b.get(&dashboard).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_page_url_with_the_wrong_method_answers_with_the_error_page() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let batch = app.open_batch().await;
+    for path in ["/signout".to_string(), format!("/batches/{batch}/close")] {
+        let page = b.get(&path).await;
+        assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert!(page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert_eq!(page.headers[header::ALLOW], "POST", "{path}");
+        assert!(
+            page.html.contains("405") && page.html.contains("<html"),
+            "{path}"
+        );
+        assert!(page.html.contains("/assets/app.css"));
+    }
+    // The API keeps its JSON error body.
+    let res = app.client.get(app.api("/auth/token")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+const DESIGNER_PASSWORD: &str = "designer-password";
+
+/// Where each needle first occurs in the page, in order (panics when one is missing).
+fn positions(html: &str, needles: &[&str]) -> Vec<usize> {
+    needles
+        .iter()
+        .map(|n| {
+            html.find(n)
+                .unwrap_or_else(|| panic!("{n} not in the page"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_registration_summary_lists_the_problems_in_the_forms_order() {
+    let app = spawn_app().await;
+    let mut b = Browser::anonymous(&app);
+    b.csrf = csrf_of(&b.get("/register").await.html);
+    let page = b
+        .post(
+            "/register",
+            &[
+                ("name", ""),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = &page.html[page.html.find("error-summary").unwrap()..];
+    let at = positions(
+        summary,
+        &["href=\"#name\"", "href=\"#email\"", "href=\"#password\""],
+    );
+    assert!(at[0] < at[1] && at[1] < at[2], "{at:?}");
+}
+
+#[tokio::test]
+async fn a_closed_form_says_why_and_the_record_leads_back_and_prints() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let designer = app.designer().await;
+    let id = app.submitted(&designer).await;
+    let b = Browser::signed_in(&app, &designer.email, DESIGNER_PASSWORD).await;
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        edit.headers[header::LOCATION],
+        format!("/applications/{id}")
+    );
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert!(
+        record.html.contains("申报已提交，审核期间不能修改"),
+        "the flash says why the form did not open"
+    );
+    assert!(record
+        .html
+        .contains("<a class=\"btn\" href=\"/me/application\">返回我的申报</a>"));
+    assert!(record.html.contains("data-print hidden"));
+    // Shown once: the next visit has no message.
+    let again = b.get(&format!("/applications/{id}")).await;
+    assert!(!again.html.contains("申报已提交，审核期间不能修改"));
+
+    // A district officer of the applicant's district reads it and finds the way back.
+    let officer = app.staff(&["district_officer"], Some("500103"), None).await;
+    let b = Browser::signed_in(&app, &officer.email, STAFF_PASSWORD).await;
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert_eq!(record.status, StatusCode::OK);
+    assert!(
+        record
+            .html
+            .contains("<a class=\"btn\" href=\"/district\">返回本区县申报</a>"),
+        "a link back to /district"
+    );
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    let record = b.get(&format!("/applications/{id}")).await;
+    assert!(record.html.contains("只有申报人本人可以修改申报表"));
+}
+
+#[tokio::test]
+async fn every_page_has_an_icon_and_favicon_ico_answers() {
+    let app = spawn_app().await;
+    let b = Browser::anonymous(&app);
+    let home = b.get("/").await;
+    assert!(home
+        .html
+        .contains("rel=\"icon\" href=\"/assets/favicon.svg\""));
+    let svg = b.get("/assets/favicon.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let res = app
+        .client
+        .get(format!("{}/favicon.ico", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/x-icon");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+    // The error page too.
+    assert!(b.get("/nowhere").await.html.contains("/assets/favicon.svg"));
+}
+
+#[tokio::test]
+async fn the_rubric_page_names_categories_in_the_readers_language_only() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let b = Browser::signed_in(&app, &admin.email, STAFF_PASSWORD).await;
+    let zh = b.get("/admin/rubric").await;
+    assert_eq!(zh.status, StatusCode::OK);
+    assert!(zh.html.contains("<th scope=\"row\">职称</th>"));
+    assert!(!zh.html.contains("Professional titles"));
+    b.get("/lang?to=en&back=/").await;
+    let en = b.get("/admin/rubric").await;
+    assert!(en
+        .html
+        .contains("<th scope=\"row\">Professional titles</th>"));
+    assert!(!en.html.contains("职称"));
+}
+
+#[tokio::test]
+async fn a_long_batch_name_may_wrap_in_the_batches_table() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let name = "A".repeat(100);
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": name}))
+        .await;
+    expect(res, 201).await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let page = b.get("/batches").await;
+    let cell = &page.html[..page.html.find(&name).unwrap()];
+    let th = cell.rfind("<th").unwrap();
+    assert!(
+        cell[th..].contains("class=\"cell-name\""),
+        "{}",
+        &cell[th..]
+    );
+    let css = b.get("/assets/app.css").await.html;
+    assert!(css.contains(".table .cell-name {") && css.contains("overflow-wrap: anywhere"));
+}
+
+/// A page fetched with a bearer token (the pages accept it like the session cookie).
+async fn bearer_page(app: &TestApp, path: &str, token: &str) -> (u16, String) {
     let res = app
         .client
         .get(format!("{}{path}", app.base))
@@ -28,7 +354,7 @@ async fn the_audit_log_filters_by_the_actors_email() {
             .await;
         expect(res, 201).await;
     }
-    let (status, html) = page(
+    let (status, html) = bearer_page(
         &app,
         &format!("/admin/audit?actor={}", one.email.to_uppercase()),
         &admin.token,
@@ -37,6 +363,6 @@ async fn the_audit_log_filters_by_the_actors_email() {
     assert_eq!(status, 200);
     assert!(html.contains(&one.email), "the actor's entries are listed");
     assert!(!html.contains(&other.email), "nobody else's");
-    let (_, html) = page(&app, "/admin/audit?actor=nobody@example.cn", &admin.token).await;
+    let (_, html) = bearer_page(&app, "/admin/audit?actor=nobody@example.cn", &admin.token).await;
     assert!(!html.contains(&one.email) && !html.contains(&other.email));
 }

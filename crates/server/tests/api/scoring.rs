@@ -798,3 +798,38 @@ async fn ratings_count_the_current_panel_only() {
     assert_eq!(rating(first).await["total"], 56.0);
     assert_eq!(rating(other).await["total"], 55.0);
 }
+
+#[tokio::test]
+async fn too_few_experts_says_how_many_and_which_application_cannot_be_covered() {
+    let s = accepted_scene(1).await;
+    let app = &s.app;
+    // Two of the three experts work where the applicant works (complete_form: 重庆某设计公司).
+    for employer in ["重庆某设计公司", " 重庆某设计公司", "四川美术学院"] {
+        app.staff(&["expert"], None, Some(employer)).await;
+    }
+    let assign = format!("/batches/{}/assign", s.batch);
+    let res = app
+        .post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 2, "preview": true}),
+        )
+        .await;
+    let body = expect_error(res, 409, "too_few_experts").await;
+    let message = body["error"]["message"].as_str().unwrap();
+    for part in ["2 名", "李设计", "1 名", "重庆某设计公司", "用户管理"] {
+        assert!(message.contains(part), "{part} in {message}");
+    }
+    // More experts than there are: a plain count, no applicant named.
+    let res = app
+        .post(
+            &assign,
+            &s.reviewer.token,
+            json!({"experts_per_application": 4, "preview": true}),
+        )
+        .await;
+    let body = expect_error(res, 409, "too_few_experts").await;
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("只有 3 名专家"), "{message}");
+    assert!(!message.contains("李设计"), "{message}");
+}

@@ -1,6 +1,6 @@
 //! What the designer's templates are given: the form table with its labels in the page's
 //! language, option lists, evidence files by item, error messages with their anchors and
-//! labels, and the status timeline. Presentation only: no rule is decided here.
+//! labels. Presentation only: no rule is decided here.
 
 use super::spec::{self, FieldSpec, Kind, SectionSpec};
 use crate::i18n::{self, Lang};
@@ -8,7 +8,6 @@ use crate::service::applications::ApplicationView;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use talentlib_domain::application::Status;
 use talentlib_domain::form::{self, Choice};
 use talentlib_domain::reference::Reference;
 use talentlib_domain::{FieldError, Problem};
@@ -301,63 +300,14 @@ pub fn local_time(millis: i64) -> String {
     )
 }
 
-/// The progress of an application: what happened (from its events, returns with the reviewer's
-/// comment), the present step, and the steps still ahead.
-pub fn timeline(lang: Lang, view: &ApplicationView) -> Value {
-    let t = |k: &str| i18n::t(lang, k, &[]);
-    let mut steps: Vec<Value> = Vec::new();
-    let mut returned_before = false;
-    for e in &view.timeline {
-        let key = match e.status {
-            Status::Draft => "timeline.created",
-            Status::Submitted if returned_before => "timeline.resubmitted",
-            Status::Submitted => "timeline.submitted",
-            Status::Returned => "timeline.returned",
-            Status::Accepted => "timeline.accepted",
-            Status::Rejected => "timeline.rejected",
-        };
-        returned_before |= e.status == Status::Returned;
-        steps.push(json!({
-            "label": t(key),
-            "state": "done",
-            "date": local_time(e.at),
-            "note": e.comment,
-        }));
-    }
-    let ahead: &[&str] = match view.status {
-        Status::Draft => &["timeline.submitted", "timeline.review"],
-        Status::Returned => &["timeline.resubmitted", "timeline.review"],
-        Status::Submitted => &["timeline.review"],
-        Status::Accepted => &["timeline.scoring", "timeline.rated"],
-        Status::Rejected => &[],
-    };
-    if view.status == Status::Submitted {
-        // Submitted: the commission's review is what happens now.
-        steps.push(json!({"label": t("timeline.review"), "state": "current"}));
-        steps.extend(
-            ahead
-                .iter()
-                .skip(1)
-                .map(|k| json!({"label": t(k), "state": "todo"})),
-        );
-    } else {
-        if let Some(last) = steps.last_mut() {
-            last["state"] = json!("current");
-        }
-        steps.extend(
-            ahead
-                .iter()
-                .map(|k| json!({"label": t(k), "state": "todo"})),
-        );
-    }
-    Value::Array(steps)
-}
-
-/// The facts every designer page shows about one application.
-pub fn summary(view: &ApplicationView, batch_name: Option<String>) -> Value {
+/// The facts every designer page shows about one application; `description` says where it
+/// stands (scoring, rated: see `progress`).
+pub fn summary(view: &ApplicationView, batch_name: Option<String>, description: String) -> Value {
     json!({
         "id": view.id.to_string(),
         "status": view.status.as_str(),
+        "stage": view.stage.as_str(),
+        "description": description,
         "batch_name": batch_name,
         "updated_at": local_time(view.updated_at),
         "submitted_at": view.submitted_at.map(local_time),

@@ -1,9 +1,10 @@
 //! What the scoring page shows of an application: the applicant's facts (never the identity
 //! numbers), each section's items with their labelled values and evidence files, and beside each
-//! item the reference points and the rubric rule that gave them. Presentation only: the points
+//! item the reference points and the rubric rule that gave them, in words. Presentation only: the points
 //! come from `scoring::reference_score`.
 
-use super::super::rubric::{by_lang, two_dp};
+use super::super::review::fmt::explain_rule;
+use super::super::rubric::{by_lang, category_name, two_dp};
 use super::super::staff::common::district_name;
 use crate::i18n::{self, Lang};
 use crate::service::applications::ApplicationView;
@@ -190,9 +191,11 @@ fn value_text(lang: Lang, field: &str, options: Option<&str>, v: &Json) -> Optio
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn item_line(
     lang: Lang,
     section: &str,
+    section_title: &str,
     index: usize,
     spec: &[FieldSpec],
     item: &Json,
@@ -211,7 +214,7 @@ fn item_line(
         })
         .collect();
     let number = (index + 1).to_string();
-    let section_title = i18n::t(lang, &format!("section.{section}"), &[]);
+    let section_title = section_title.to_string();
     let title = match section {
         // Compensation has no name: the section's title says what it is.
         "compensation" => section_title,
@@ -240,7 +243,7 @@ fn item_line(
             .find(|i| i.item_id.as_deref() == Some(id))
             .map(|i| RefLine {
                 points: two_dp(i.points.to_hundredths()),
-                rule: i.rule.clone(),
+                rule: explain_rule(lang, &i.rule),
             })
     });
     ItemLine {
@@ -299,9 +302,10 @@ pub fn sections(
         }
     };
     let mut out = Vec::with_capacity(SECTIONS.len() + 1);
+    let education_title = i18n::t(lang, "section.education", &[]);
     out.push(SectionLine {
         key: "education".into(),
-        title: i18n::t(lang, "section.education", &[]),
+        title: education_title.clone(),
         reference: None,
         max: None,
         items: list("education")
@@ -311,6 +315,7 @@ pub fn sections(
                 item_line(
                     lang,
                     "education",
+                    &education_title,
                     i,
                     EDUCATION,
                     item,
@@ -326,13 +331,24 @@ pub fn sections(
             .iter()
             .find(|c| c.key == *key)
             .map(|c| super::super::rubric::figure(c.max));
-        let title = rubric
-            .categories
+        let title = category_name(lang, rubric, key);
+        let items = list(key)
             .iter()
-            .find(|c| c.key == *key)
-            .map(|c| by_lang(lang, &c.name_zh, &c.name_en))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| i18n::t(lang, &format!("section.{key}"), &[]));
+            .enumerate()
+            .map(|(i, item)| {
+                let attachments = &view.attachments;
+                item_line(
+                    lang,
+                    key,
+                    &title,
+                    i,
+                    spec,
+                    item,
+                    attachments,
+                    Some(reference),
+                )
+            })
+            .collect();
         out.push(SectionLine {
             key: key.to_string(),
             title,
@@ -343,13 +359,7 @@ pub fn sections(
                     .map_or(0, |p| p.to_hundredths()),
             )),
             max,
-            items: list(key)
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    item_line(lang, key, i, spec, item, &view.attachments, Some(reference))
-                })
-                .collect(),
+            items,
         });
     }
     out

@@ -4,8 +4,8 @@
 use super::super::page::{redirect_with_flash, PageCtx, PageError};
 use super::super::staff::common::{fmt_minutes, iso_local};
 use crate::error::AppError;
-use crate::i18n::{self, Lang};
-use crate::service::notifications;
+use crate::service::notify::{texts, RATING_PUBLISHED};
+use crate::service::{notifications, rubrics};
 use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::State;
@@ -30,26 +30,22 @@ struct Line {
     link_text: Option<String>,
 }
 
-/// A notification kind's title and body: `notify.<kind>.title/body` with `{detail}`.
-fn texts(lang: Lang, kind: &str, detail: Option<&str>) -> (String, String) {
-    let params = [("detail", detail.unwrap_or_default().to_string())];
-    (
-        i18n::t(lang, &format!("notify.{kind}.title"), &params),
-        i18n::t(lang, &format!("notify.{kind}.body"), &params),
-    )
-}
-
 pub async fn get_list(State(st): State<AppState>, page: PageCtx) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let (rows, unread) = notifications::mine(&st, &actor, SHOWN)
         .await
         .map_err(|e| page.error(e))?;
+    // Star levels are named by the rubric in force.
+    let rubric = rubrics::current(st.store.db())
+        .await
+        .map_err(|e| page.error(e))?
+        .view();
     let lines: Vec<Line> = rows
         .iter()
         .map(|n| {
-            let (title, body) = texts(page.lang, &n.kind, n.detail.as_deref());
+            let (title, body) = texts(page.lang, &n.kind, n.detail.as_deref(), Some(&rubric));
             let (href, link_key) = match (n.kind.as_str(), n.application_id) {
-                ("rating.published", _) => (
+                (RATING_PUBLISHED, _) => (
                     Some("/me/ratings".to_string()),
                     Some("notifications.link.rating"),
                 ),

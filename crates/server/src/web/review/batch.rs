@@ -10,6 +10,7 @@ use crate::service::scoring::{self, AssignRequest, AssignResult};
 use crate::service::{applications, batches, Actor};
 use crate::state::AppState;
 use crate::web::page::{redirect_with_flash, PageCtx, PageError};
+use crate::web::rubric::star_name;
 use crate::web::staff::common::{message_errors, no_errors, time_ctx};
 use crate::web::staff::read_form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -26,6 +27,7 @@ use talentlib_domain::batch::BatchStatus;
 use talentlib_domain::ids::{ApplicationId, BatchId, UserId};
 use talentlib_domain::paging::Page;
 use talentlib_domain::roles::Role;
+use talentlib_domain::rubric::Rubric;
 use talentlib_domain::{Problem, RuleError};
 use talentlib_store::accounts::Account;
 use talentlib_store::applications::{ApplicationLine, ListFilter};
@@ -47,6 +49,8 @@ struct Extra {
     seed: Option<String>,
     assign_errors: Option<(Value, Value)>,
     assign_notice: Option<String>,
+    /// Experts are short: admins get a link to the users page, where experts are added.
+    assign_users_link: bool,
     preview: Option<Value>,
     swap_problem: Option<Value>,
     finalize_notice: Option<String>,
@@ -95,8 +99,9 @@ fn app_name(lang: Lang, name: Option<&String>) -> String {
         .unwrap_or_else(|| t(lang, "staff.unnamed"))
 }
 
-/// Star levels from five down to the provisional star, with counts and shares.
-fn star_rows(lang: Lang, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
+/// Star levels from five down to the provisional star (named by the rubric), with counts and
+/// shares.
+fn star_rows(lang: Lang, rubric: &Rubric, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
     let total: u64 = dist.values().sum();
     let rows = (0..=5u8)
         .rev()
@@ -104,7 +109,7 @@ fn star_rows(lang: Lang, dist: &BTreeMap<u8, u64>) -> (Vec<Value>, u64) {
             let n = dist.get(&s).copied().unwrap_or(0);
             context! {
                 stars => s,
-                label => t(lang, &format!("stars.{s}")),
+                label => star_name(lang, rubric, s),
                 count => n,
                 percent => fmt::percent(n, total),
             }
@@ -233,6 +238,7 @@ async fn swap_rows(
             on.sort_by_key(|e| by_id.get(e).map(|a| a.name.clone()));
             let applicant = Applicant {
                 application_id: l.id,
+                name: None,
                 employer: l.employer.clone(),
             };
             let candidates = experts
@@ -299,6 +305,11 @@ async fn render(
         count(Status::Rejected),
     );
     let decided = returned + accepted + rejected;
+    // Star levels are named as the batch's rubric (pinned once scoring starts) names them.
+    let rubric = crate::service::rubrics::for_batch(st.store.db(), batch.id)
+        .await
+        .map_err(err)?
+        .view();
     let id_str = batch.id.to_string();
     let cards: Vec<Value> = counts
         .iter()
@@ -387,7 +398,7 @@ async fn render(
                 .collect();
             let finalize = match scoring::preview_finalize(st, actor, id).await {
                 Ok(dist) => {
-                    let (stars, rated) = star_rows(lang, &dist);
+                    let (stars, rated) = star_rows(lang, &rubric, &dist);
                     context! { ready => true, stars, rated }
                 }
                 Err(AppError::Rule(RuleError::UnscoredAssignments)) => {
@@ -440,7 +451,7 @@ async fn render(
         }
         BatchStatus::Finalized => {
             let dist = finalized_distribution(st, actor, id).await.map_err(err)?;
-            let (stars, rated) = star_rows(lang, &dist);
+            let (stars, rated) = star_rows(lang, &rubric, &dist);
             finalized_ctx = context! { stars, rated };
         }
     }
@@ -475,6 +486,7 @@ async fn render(
             errors => assign_errors,
             errors_list => assign_errors_list,
             notice => extra.assign_notice,
+            users_href => extra.assign_users_link.then_some("/admin/users"),
             preview => extra.preview,
         },
         scoring => scoring_ctx,
@@ -647,6 +659,8 @@ pub(super) async fn post_assign(
         }
         Err(e @ AppError::Rule(_)) => {
             extra.assign_notice = Some(e.message(lang));
+            extra.assign_users_link = matches!(e, AppError::Rule(RuleError::TooFewExperts(_)))
+                && actor.user.has(Role::Admin);
             render(&st, &page, &actor, id, extra, StatusCode::CONFLICT).await
         }
         Err(e) => Err(page.error(e)),
@@ -704,7 +718,7 @@ pub(super) async fn post_swap(
         }
         (Some(from), Some(to)) => match scoring::swap_expert(&st, &actor, app, from, to).await {
             Ok(()) => Ok(()),
-            Err(AppError::Rule(RuleError::TooFewExperts)) => {
+            Err(AppError::Rule(RuleError::TooFewExperts(_))) => {
                 Err((StatusCode::CONFLICT, t(lang, "batch.swap.conflict")))
             }
             Err(e @ AppError::Rule(_)) => Err((StatusCode::CONFLICT, e.message(lang))),

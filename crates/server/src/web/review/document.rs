@@ -11,6 +11,8 @@ use crate::service::review::{self, ReviewInput};
 use crate::service::{rubrics, scoring, Actor};
 use crate::state::AppState;
 use crate::web::page::{field_errors, redirect_with_flash, PageCtx, PageError};
+use crate::web::progress;
+use crate::web::rubric::category_name;
 use crate::web::staff::common::{district_name, fmt_minutes, time_ctx};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -292,63 +294,6 @@ struct SectionCtx {
     verified_count: usize,
 }
 
-#[derive(Serialize)]
-struct Step {
-    label: String,
-    state: &'static str,
-    date: Option<String>,
-    note: Option<String>,
-}
-
-/// What happened to the application (its events, with the reviewers' comments), the present
-/// step and the steps ahead.
-fn timeline(lang: Lang, view: &ApplicationView) -> Vec<Step> {
-    let t = |k: &str| i18n::t(lang, k, &[]);
-    let mut steps: Vec<Step> = Vec::new();
-    let mut returned_before = false;
-    for e in &view.timeline {
-        let key = match e.status {
-            Status::Draft => "timeline.created",
-            Status::Submitted if returned_before => "timeline.resubmitted",
-            Status::Submitted => "timeline.submitted",
-            Status::Returned => "timeline.returned",
-            Status::Accepted => "timeline.accepted",
-            Status::Rejected => "timeline.rejected",
-        };
-        returned_before |= e.status == Status::Returned;
-        steps.push(Step {
-            label: t(key),
-            state: "done",
-            date: Some(fmt_minutes(e.at)),
-            note: e.comment.clone(),
-        });
-    }
-    let ahead: &[&str] = match view.status {
-        Status::Draft => &["timeline.submitted", "timeline.review"],
-        Status::Returned => &["timeline.resubmitted", "timeline.review"],
-        Status::Submitted => &[],
-        Status::Accepted => &["timeline.scoring", "timeline.rated"],
-        Status::Rejected => &[],
-    };
-    if view.status == Status::Submitted {
-        steps.push(Step {
-            label: t("timeline.review"),
-            state: "current",
-            date: None,
-            note: None,
-        });
-    } else if let Some(last) = steps.last_mut() {
-        last.state = "current";
-    }
-    steps.extend(ahead.iter().map(|k| Step {
-        label: t(k),
-        state: "todo",
-        date: None,
-        note: None,
-    }));
-    steps
-}
-
 /// The form as being filled in: the saved review, or what was just posted with its problems.
 struct Draft {
     decision: Option<String>,
@@ -399,10 +344,11 @@ fn sections(
         .iter()
         .filter_map(|i| i.item_id.as_deref().map(|id| (id, i)))
         .collect();
+    let rubric_view = rubric.view();
     SECTIONS
         .iter()
         .map(|s| {
-            let title = i18n::t(lang, &format!("section.{}", s.key), &[]);
+            let title = category_name(lang, &rubric_view, s.key);
             let objects: Vec<&Json> = match values.get(s.key) {
                 Some(Json::Array(list)) => list.iter().collect(),
                 Some(o @ Json::Object(_)) => vec![o],
@@ -496,6 +442,7 @@ async fn render(
     let values = serde_json::to_value(&view.form).unwrap_or(Json::Null);
     let personal = values.get("personal").cloned().unwrap_or(Json::Null);
     let sections = sections(lang, view, &values, &draft, &reference, &rubric);
+    let rated = progress::rated(st, lang, view.rating.as_ref()).await;
 
     let labels: HashMap<String, String> = sections
         .iter()
@@ -570,7 +517,7 @@ async fn render(
         },
         item_total => item_total,
         verified_total => verified_total,
-        timeline => timeline(lang, view),
+        timeline => progress::timeline(lang, view, rated.as_ref(), None, fmt_minutes),
         can_decide => view.status == Status::Submitted,
         decisions => decisions,
         values => context! { decision => &draft.decision, comment => &draft.comment },

@@ -2,6 +2,7 @@
 
 use crate::i18n::{self, Lang};
 use talentlib_domain::points::Points;
+use talentlib_domain::rubric::Rule;
 
 /// Hundredths as a number with exactly 2 decimals: `1234` → `12.34`, `-5` → `-0.05`.
 pub fn two_dp(hundredths: i64) -> String {
@@ -51,72 +52,76 @@ pub fn percent(part: u64, whole: u64) -> u64 {
         .unwrap_or(0)
 }
 
-/// The reference score's rule code (`awards.national.grand × lead 1`, `honors.provincial × 0.5
-/// (further honour)`, `compensation.ratio ≥ 2`, `projects.enterprise_below_100000`) in words.
-/// Known codes and their parts come from the locale files (`review.rule.*`); a part that is not
-/// there shows as it is, so a new rubric row is never hidden.
-pub fn explain_rule(lang: Lang, rule: &str) -> String {
+/// The rule that gave an item its reference points, in words of the reader's language: the
+/// rubric rows' labels (`review.rule.<category>.<row>`) joined by " · ", then the factor, e.g.
+/// "国家级 · 特等奖、金奖档 · 主创设计师 ×1". Every row the rubric engine can produce has a label
+/// (tested below); should one be missing, its key is not shown, only the factor.
+pub fn explain_rule(lang: Lang, rule: &Rule) -> String {
     let t = |k: &str, p: &[(&str, String)]| i18n::t(lang, k, p);
-    let whole = format!("review.rule.{rule}");
-    if i18n::has(lang, &whole) {
-        return t(&whole, &[]);
-    }
-    let (main, note) = match rule.split_once(" (") {
-        Some((m, n)) => (m, Some(n.trim_end_matches(')'))),
-        None => (rule, None),
+    let label = |category: &str, row: &str| -> Option<String> {
+        let key = format!("review.rule.{category}.{row}");
+        i18n::has(lang, &key).then(|| t(&key, &[]))
     };
-    let (base, factor) = match main.split_once(" × ") {
-        Some((b, f)) => (b, Some(f)),
-        None => (main, None),
-    };
-    let Some((category, rest)) = base.split_once('.') else {
-        return rule.to_string();
-    };
-    if let Some(min) = rest.strip_prefix("ratio ≥ ") {
-        return t(
-            "review.rule.compensation.ratio",
-            &[("min", min.trim().to_string())],
-        );
-    }
-    if let Some(min) = rest.strip_prefix("enterprise_below_") {
-        let min = min.parse::<i64>().map_or(min.to_string(), thousands);
-        return t("review.rule.projects.enterprise_below", &[("min", min)]);
-    }
-    let word = |token: &str| {
-        let key = format!("review.rule.{category}.{token}");
-        if i18n::has(lang, &key) {
-            t(&key, &[])
-        } else {
-            token.to_string()
+    let row_with_factor = |category: &str, rows: &[&str], factor: Option<f64>| -> String {
+        let mut text = rows
+            .iter()
+            .filter_map(|r| label(category, r))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        if let Some(f) = factor {
+            text.push_str(&t("review.rule.factor", &[("factor", f.to_string())]));
         }
+        text
     };
-    let mut text = rest.split('.').map(word).collect::<Vec<_>>().join(" · ");
-    if let Some(f) = factor {
-        let mut parts = f.split_whitespace();
-        match (parts.next(), parts.next()) {
-            (Some(name), Some(number)) => text.push_str(&t(
-                "review.rule.factor_named",
-                &[("name", word(name)), ("factor", number.to_string())],
-            )),
-            (Some(number), None) => {
-                text.push_str(&t("review.rule.factor", &[("factor", number.to_string())]))
+    let whole = |key: &str| t(&format!("review.rule.{key}"), &[]);
+    match rule {
+        Rule::Title { level } => row_with_factor("titles", &[level], None),
+        Rule::TitleNotHighest => whole("titles.not_highest"),
+        Rule::Award {
+            tier,
+            grade,
+            role,
+            factor,
+        } => row_with_factor("awards", &[tier, grade, role], Some(*factor)),
+        Rule::SameWorkCountedOnce => whole("awards.same_work_counted_once"),
+        Rule::Article {
+            row,
+            author,
+            factor,
+        } => row_with_factor("articles", &[row, author], Some(*factor)),
+        Rule::IpRight {
+            row,
+            inventor,
+            factor,
+            sub_capped,
+        } => {
+            let mut text = row_with_factor("ip_rights", &[row, inventor], Some(*factor));
+            if *sub_capped {
+                text.push_str(&whole("note.design_sub_cap"));
             }
-            _ => {}
+            text
         }
-    }
-    if let Some(n) = note {
-        let key = match n {
-            "design patent sub-cap" => "review.rule.note.design_sub_cap",
-            "further honour" => "review.rule.note.further_honour",
-            _ => "",
-        };
-        if i18n::has(lang, key) {
-            text.push_str(&t(key, &[]));
-        } else {
-            text.push_str(&format!(" ({n})"));
+        Rule::Honor { level, further } => {
+            let mut text = row_with_factor("honors", &[level], further.then_some(0.5));
+            if *further {
+                text.push_str(&whole("note.further_honour"));
+            }
+            text
         }
+        Rule::CompensationBand { min_ratio } => t(
+            "review.rule.compensation.ratio",
+            &[("min", min_ratio.to_string())],
+        ),
+        Rule::ReferenceWageNotSet => whole("compensation.reference_wage_not_set"),
+        Rule::Project { level, role } => row_with_factor("projects", &[level, role], None),
+        Rule::EnterpriseBelowMinimum { min_cny } => t(
+            "review.rule.projects.enterprise_below",
+            &[("min", thousands(*min_cny))],
+        ),
+        Rule::Incomplete { category } => whole(&format!("{category}.incomplete")),
+        Rule::OutsideLookback { category } => whole(&format!("{category}.outside_lookback")),
+        Rule::NotGranted => whole("ip_rights.pending"),
     }
-    text
 }
 
 #[cfg(test)]
@@ -256,7 +261,7 @@ mod tests {
         }
         let verified: HashSet<ItemId> = form.item_ids().into_iter().collect();
         let mut rubric = RubricDef::default_rubric();
-        let mut rules: Vec<String> = rubric
+        let mut rules: Vec<Rule> = rubric
             .reference_score(&form, &verified, 2025)
             .items
             .into_iter()
@@ -275,6 +280,8 @@ mod tests {
             for rule in &rules {
                 let text = explain_rule(lang, rule);
                 assert!(!text.contains("review.rule"), "{rule} → {text}");
+                assert!(!text.trim().is_empty(), "{rule} → {text}");
+                assert!(!looks_like_key(&text), "{rule} → {text}");
                 // No code word is left untranslated: codes are snake_case ASCII words, and the
                 // Chinese texts use no Latin letters at all.
                 assert!(!text.contains('_'), "{rule} → {text}");
@@ -288,23 +295,52 @@ mod tests {
         }
     }
 
+    /// A rubric key such as `titles.sub_senior`: lower-case words joined by a dot.
+    fn looks_like_key(text: &str) -> bool {
+        let c: Vec<char> = text.chars().collect();
+        let word = |x: char| x.is_ascii_lowercase() || x == '_';
+        c.windows(3)
+            .any(|w| word(w[0]) && w[1] == '.' && word(w[2]))
+    }
+
     #[test]
-    fn unknown_rules_show_as_they_are() {
-        assert_eq!(explain_rule(Lang::Zh, "nonsense"), "nonsense");
+    fn rules_read_as_labels_and_factors() {
+        assert!(looks_like_key("计分规则： awards.national.grand"));
+        assert!(!looks_like_key(
+            "×0.6 Income at least 2 × the reference wage."
+        ));
+        let award = Rule::Award {
+            tier: "national",
+            grade: "grand",
+            role: "lead",
+            factor: 1.0,
+        };
         assert_eq!(
-            explain_rule(Lang::En, "awards.galactic.grand × lead 1"),
-            format!(
-                "galactic · {}{}",
-                i18n::t(Lang::En, "review.rule.awards.grand", &[]),
-                i18n::t(
-                    Lang::En,
-                    "review.rule.factor_named",
-                    &[
-                        ("name", i18n::t(Lang::En, "review.rule.awards.lead", &[])),
-                        ("factor", "1".into())
-                    ]
-                )
-            )
+            explain_rule(Lang::Zh, &award),
+            "国家级 · 特等奖、金奖档 · 主创设计师 ×1"
+        );
+        assert_eq!(
+            explain_rule(Lang::En, &award),
+            "National · grand-prize grade · lead designer ×1"
+        );
+        let title = Rule::Title {
+            level: "sub_senior",
+        };
+        assert_eq!(explain_rule(Lang::Zh, &title), "副高级职称");
+        assert_eq!(
+            explain_rule(Lang::Zh, &Rule::ReferenceWageNotSet),
+            "管理员尚未设置参考工资，暂不计分"
+        );
+        // A row without a label is left out rather than shown as a key.
+        let odd = Rule::Award {
+            tier: "galactic",
+            grade: "grand",
+            role: "lead",
+            factor: 0.6,
+        };
+        assert_eq!(
+            explain_rule(Lang::Zh, &odd),
+            "特等奖、金奖档 · 主创设计师 ×0.6"
         );
     }
 }

@@ -8,6 +8,7 @@ use crate::i18n;
 use crate::service::{batches, rubrics, scoring};
 use crate::state::AppState;
 use crate::web::page::{PageCtx, PageError};
+use crate::web::rubric::category_name;
 use crate::web::staff::common::{district_name, encode, time_ctx};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -19,7 +20,7 @@ use talentlib_domain::batch::BatchStatus;
 use talentlib_domain::ids::{ApplicationId, BatchId, UserId};
 use talentlib_domain::paging::Page;
 use talentlib_domain::points::Points;
-use talentlib_domain::rubric::CATEGORY_KEYS;
+use talentlib_domain::rubric::{Rubric, CATEGORY_KEYS};
 use talentlib_store::panels::PanelOrder;
 
 /// Page sizes offered; any number from 1 to the maximum is accepted in the URL.
@@ -44,10 +45,11 @@ fn order_of(raw: Option<&str>) -> (PanelOrder, &'static str) {
 }
 
 /// The category columns: key and title, in the form's order.
-fn category_heads(lang: crate::i18n::Lang) -> Vec<Value> {
+/// The categories' column heads, named as the rubric in force names them.
+fn category_heads(lang: crate::i18n::Lang, rubric: &Rubric) -> Vec<Value> {
     CATEGORY_KEYS
         .iter()
-        .map(|k| context! { key => k, title => i18n::t(lang, &format!("section.{k}"), &[]) })
+        .map(|k| context! { key => k, title => category_name(lang, rubric, k) })
         .collect()
 }
 
@@ -71,6 +73,10 @@ pub(super) async fn get_results(
     let (batch, _) = batches::get(&st, &actor, id)
         .await
         .map_err(|e| page.error(e))?;
+    let rubric_view = rubrics::for_batch(st.store.db(), id)
+        .await
+        .map_err(|e| page.error(e))?
+        .view();
     let (order, sort) = order_of(q.sort.as_deref());
     let disagree = matches!(q.disagree.as_deref(), Some("1" | "true" | "on"));
     let per_page = q
@@ -176,7 +182,7 @@ pub(super) async fn get_results(
         values,
         per_page_options,
         sort_options,
-        categories => category_heads(lang),
+        categories => category_heads(lang, &rubric_view),
         rows,
         total,
         everything,
@@ -224,6 +230,7 @@ pub(super) async fn get_panel(
     let rubric = rubrics::for_batch(db, id)
         .await
         .map_err(|e| page.error(e))?;
+    let rubric_view = rubric.view();
     let caps: Vec<String> = CATEGORY_KEYS
         .iter()
         .map(|k| fmt::points(rubric.cap(k)))
@@ -275,7 +282,7 @@ pub(super) async fn get_panel(
             employer => row.employer.clone().filter(|e| !e.trim().is_empty()),
             status => row.status.as_str(),
         },
-        categories => category_heads(lang),
+        categories => category_heads(lang, &rubric_view),
         caps,
         max_total => fmt::points(max_total),
         sheets => sheet_rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
