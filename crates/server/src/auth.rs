@@ -2,6 +2,7 @@
 //! `CurrentUser`, and holding one proves the check passed. Only hashes of tokens are stored.
 
 use crate::error::AppError;
+use crate::session_cache;
 use crate::state::{now_millis, AppState};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -128,29 +129,11 @@ async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<CurrentUser>
     }
     let now = now_millis();
     let user = if let Some(token) = bearer(parts)? {
-        let found = accounts::session_with_account(
-            st.store.db(),
-            &hash_token(token),
-            SessionKind::Api,
-            now,
-        )
-        .await?;
         // A bearer token that is not (or no longer) valid is an error, not an anonymous request.
-        let (_, account) = found.ok_or(AppError::Unauthenticated)?;
-        Some(CurrentUser::from_account(account, AuthVia::Bearer))
+        let user = session_user(st, &hash_token(token), SessionKind::Api, now).await?;
+        Some(user.ok_or(AppError::Unauthenticated)?)
     } else if let Some(token) = cookie(parts, SESSION_COOKIE) {
-        let hash = hash_token(token);
-        accounts::session_with_account(st.store.db(), &hash, SessionKind::Web, now)
-            .await?
-            .map(|(s, a)| {
-                CurrentUser::from_account(
-                    a,
-                    AuthVia::Cookie {
-                        token_hash: hash,
-                        csrf_token: s.csrf_token,
-                    },
-                )
-            })
+        session_user(st, &hash_token(token), SessionKind::Web, now).await?
     } else {
         None
     };
@@ -159,6 +142,34 @@ async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<CurrentUser>
     }
     parts.extensions.insert(user.clone());
     Ok(user)
+}
+
+/// The user of a live session, from the in-process memo or else the database.
+async fn session_user(
+    st: &AppState,
+    hash: &str,
+    kind: SessionKind,
+    now: i64,
+) -> Result<Option<CurrentUser>, AppError> {
+    let key = session_cache::key(kind.as_str(), hash);
+    if let Some(user) = st.sessions.get(&key, now) {
+        return Ok(Some(user));
+    }
+    let Some((session, account)) =
+        accounts::session_with_account(st.store.db(), hash, kind, now).await?
+    else {
+        return Ok(None);
+    };
+    let via = match kind {
+        SessionKind::Api => AuthVia::Bearer,
+        SessionKind::Web => AuthVia::Cookie {
+            token_hash: hash.to_string(),
+            csrf_token: session.csrf_token,
+        },
+    };
+    let user = CurrentUser::from_account(account, via);
+    st.sessions.put(key, user.clone(), session.expires_at);
+    Ok(Some(user))
 }
 
 fn is_safe(method: &Method) -> bool {

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod middleware;
 pub mod seed;
 pub mod service;
+pub mod session_cache;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -51,6 +51,7 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
         files,
         templates: Templates::load()?,
         config,
+        sessions: Default::default(),
     })))
 }
 

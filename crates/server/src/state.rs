@@ -15,6 +15,8 @@ pub struct Inner {
     pub files: Arc<dyn FileStore>,
     pub config: Config,
     pub templates: Templates,
+    /// Sessions validated a moment ago (see `session_cache`).
+    pub sessions: crate::session_cache::SessionCache,
 }
 
 #[derive(Clone)]

@@ -101,7 +101,11 @@ impl Store {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
         if is_sqlite {
-            opts.max_connections(8).min_connections(1);
+            // A local file cannot drop the connection: pinging it before every query would only
+            // double the round trips to sqlx's per-connection thread.
+            opts.max_connections(8)
+                .min_connections(1)
+                .test_before_acquire(false);
             opts.map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -110,7 +114,11 @@ impl Store {
                     .create_if_missing(true)
             });
         } else {
-            opts.max_connections(16).min_connections(1);
+            // Over a network a connection may have died while idle; check only those.
+            opts.max_connections(16)
+                .min_connections(1)
+                .test_before_acquire(false)
+                .test_before_acquire_if_idle_for(Duration::from_secs(30));
         }
         let db = Database::connect(opts).await?;
         let store = Store {

@@ -227,6 +227,10 @@ pub async fn sign_out(st: &AppState, actor: &Actor) -> AppResult<()> {
     let tx = st.store.write().await?;
     if let auth::AuthVia::Cookie { token_hash, .. } = &actor.user.via {
         accounts::delete_session(&*tx, token_hash).await?;
+        st.sessions.forget(&crate::session_cache::key(
+            SessionKind::Web.as_str(),
+            token_hash,
+        ));
     }
     audit::by(&*tx, actor, "auth.sign_out", "account", actor.user.id, None).await?;
     tx.commit().await?;
@@ -277,6 +281,8 @@ pub async fn set_roles(
     }
     let tx = st.store.write().await?;
     accounts::update_roles(&*tx, id, &roles, district, employer).await?;
+    // Their sessions must not keep the old roles, even for the memo's few seconds.
+    st.sessions.forget_account(id);
     audit::by(
         &*tx,
         actor,

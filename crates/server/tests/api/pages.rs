@@ -366,3 +366,38 @@ async fn the_audit_log_filters_by_the_actors_email() {
     let (_, html) = bearer_page(&app, "/admin/audit?actor=nobody@example.cn", &admin.token).await;
     assert!(!html.contains(&one.email) && !html.contains(&other.email));
 }
+
+/// Sessions are remembered for a few seconds, but never past a sign-out or a change of roles.
+#[tokio::test]
+async fn signing_out_and_changing_roles_take_effect_at_once() {
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    assert_eq!(b.get("/review").await.status, StatusCode::OK);
+    let out = b.post("/signout", &[], None).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    // The same cookie jar no longer opens staff pages: the sign-in page instead.
+    let after = b.get("/review").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "signed out");
+
+    // An admin takes the reviewer role away: the token loses it on its next request.
+    let admin = app.staff(&["admin"], None, None).await;
+    let other = app.reviewer().await;
+    let batch = app
+        .post("/batches", &other.token, json!({"name": "角色变更前"}))
+        .await;
+    assert_eq!(batch.status(), 201);
+    let ab = Browser::signed_in(&app, &admin.email, STAFF_PASSWORD).await;
+    let res = ab
+        .post(
+            &format!("/admin/users/{}/roles", other.id),
+            &[("roles", "expert"), ("employer", "某大学")],
+            None,
+        )
+        .await;
+    assert!(res.status.is_redirection(), "roles saved: {}", res.status);
+    let batch = app
+        .post("/batches", &other.token, json!({"name": "角色变更后"}))
+        .await;
+    assert_eq!(batch.status(), 403);
+}
