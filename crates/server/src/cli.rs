@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Rebuild the library's search index from the current ratings and exit.
+    Reindex {
+        #[command(flatten)]
+        place: Place,
+    },
     /// Fill the database with N realistic rated designers and exit (benchmarks, demos).
     Seed {
         #[command(flatten)]
@@ -173,6 +178,19 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
                 account.email,
                 account.id,
                 account.roles.to_csv()
+            );
+            Ok(())
+        }
+        Command::Reindex { place } => {
+            let config = load(&cli.config, None, place)?;
+            let state = open_state(config).await.map_err(|e| format!("{e:#}"))?;
+            let started = std::time::Instant::now();
+            crate::service::library::reindex(&state)
+                .await
+                .map_err(|e| format!("{e:#}"))?;
+            println!(
+                "search index rebuilt in {:.1} s",
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

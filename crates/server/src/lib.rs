@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod jobs;
+pub mod memo;
 pub mod middleware;
 pub mod seed;
 pub mod service;

@@ -275,9 +275,24 @@ pub async fn seed(st: &AppState, opts: SeedOptions) -> anyhow::Result<SeedReport
             .await?;
             done_in_batch += n;
         }
+        if !opts.unfinalized {
+            // The search index is derived data: a server builds it in the background (or
+            // `talentlib reindex` at once); until then text search scans.
+            let tx = st.store.write().await?;
+            talentlib_store::notifications::enqueue(
+                &*tx,
+                new_uuid(),
+                talentlib_store::library_index::INDEX_JOB,
+                &batch.id.to_string(),
+                now_millis(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         written += in_batch;
         batch_count += 1;
     }
+    st.library_counts.clear();
     Ok(SeedReport {
         designers: written,
         batches: batch_count,
@@ -470,8 +485,6 @@ async fn write_chunk(
     scoring::insert_scores_many(&*tx, &scores).await?;
     talentlib_store::panels::insert_many(&*tx, &panels).await?;
     ratings::publish(&*tx, &ratings_rows).await?;
-    // New designers: nothing of theirs is indexed yet.
-    talentlib_store::library_index::index(&*tx, &ratings_rows).await?;
     tx.commit().await?;
     Ok(())
 }

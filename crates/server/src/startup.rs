@@ -52,6 +52,8 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
         templates: Templates::load()?,
         config,
         sessions: Default::default(),
+        library_counts: crate::memo::TtlMemo::new(crate::service::library::COUNT_TTL, 1_000),
+        rubric_view: crate::memo::TtlMemo::new(std::time::Duration::from_secs(5), 1),
     })))
 }
 

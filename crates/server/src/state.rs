@@ -17,6 +17,10 @@ pub struct Inner {
     pub templates: Templates,
     /// Sessions validated a moment ago (see `session_cache`).
     pub sessions: crate::session_cache::SessionCache,
+    /// The library's total counts by filter, for a few seconds (see `service::library`).
+    pub library_counts: crate::memo::TtlMemo<u64>,
+    /// The rubric in force, as pages name stars and categories (see `service::rubrics`).
+    pub rubric_view: crate::memo::TtlMemo<talentlib_domain::rubric::Rubric>,
 }
 
 #[derive(Clone)]

@@ -109,6 +109,47 @@ pub async fn index_batch_chunk(
     Ok(Some(last))
 }
 
+/// Indexes the next `limit` current ratings after `after` (rating ids in order), whatever
+/// their batch; returns the last id done, None at the end. Used to rebuild the index.
+pub async fn index_all_chunk(
+    c: &impl ConnectionTrait,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Option<String>> {
+    let mut q = rating::Entity::find().filter(rating::Column::IsCurrent.eq(true));
+    if let Some(after) = after {
+        q = q.filter(rating::Column::RatingId.gt(after));
+    }
+    let rows: Vec<RatingRow> = q
+        .order_by_asc(rating::Column::RatingId)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(crate::ratings::from_model)
+        .collect::<Result<_>>()?;
+    let Some(last) = rows.last().map(|r| r.id.to_string()) else {
+        return Ok(None);
+    };
+    index(c, &rows).await?;
+    Ok(Some(last))
+}
+
+/// Empties the index (a rebuild starts with this, while a pending job keeps search scanning).
+pub async fn clear(c: &impl ConnectionTrait) -> Result<()> {
+    library_term::Entity::delete_many().exec(c).await?;
+    Ok(())
+}
+
+/// Drops every pending index job (a rebuild has made them pointless).
+pub async fn drop_jobs(c: &impl ConnectionTrait) -> Result<()> {
+    job::Entity::delete_many()
+        .filter(job::Column::Kind.eq(INDEX_JOB))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Rebuilds the whole index from the current ratings (the migration that introduced it).
 pub async fn rebuild(c: &impl ConnectionTrait) -> Result<()> {
     library_term::Entity::delete_many().exec(c).await?;

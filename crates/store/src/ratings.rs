@@ -197,11 +197,13 @@ async fn text_match(c: &impl ConnectionTrait, f: &LibraryFilter) -> Result<TextM
     if library_index::is_stale(c).await? {
         return Ok(TextMatch::Scan);
     }
-    // Read the rarest term; look the others up beside it.
+    // Read the rarest term; look the others up beside it. Sizes are counted up to a cap: past
+    // it a term is common anyway, and counting the commonest (重庆 in most employers) in full
+    // would cost more than the search.
     if terms.len() > 1 {
         let mut sizes = Vec::with_capacity(terms.len());
         for t in &terms {
-            sizes.push(library_index::term_size(c, t, 5_000).await?);
+            sizes.push(library_index::term_size(c, t, TERM_SIZE_CAP).await?);
         }
         let rarest = (0..terms.len()).min_by_key(|&i| sizes[i]).unwrap_or(0);
         terms.swap(0, rarest);
@@ -213,6 +215,8 @@ async fn text_match(c: &impl ConnectionTrait, f: &LibraryFilter) -> Result<TextM
         f, driver, others, exact, text,
     ))))
 }
+
+const TERM_SIZE_CAP: u64 = 20_000;
 
 /// The ratings with these ids, in the order of the ids.
 async fn in_order(c: &impl ConnectionTrait, ids: Vec<String>) -> Result<Vec<RatingRow>> {
@@ -242,12 +246,22 @@ async fn ids_of(c: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<Str
         .collect()
 }
 
+/// The filtered ratings, unordered (for counting: an ORDER BY inside the count's subquery
+/// would keep SQLite from answering it from the index alone).
+fn filtered(
+    f: &LibraryFilter,
+    matched: Option<SelectStatement>,
+) -> sea_orm::Select<rating::Entity> {
+    let query = rating::Entity::find().filter(library_condition(f, matched.is_none()));
+    match matched {
+        Some(ids) => query.filter(rating::Column::RatingId.in_subquery(ids)),
+        None => query,
+    }
+}
+
 /// The filtered ratings in the library's order, for a page or an export.
 fn ordered(f: &LibraryFilter, matched: Option<SelectStatement>) -> sea_orm::Select<rating::Entity> {
-    let mut query = rating::Entity::find().filter(library_condition(f, matched.is_none()));
-    if let Some(ids) = matched {
-        query = query.filter(rating::Column::RatingId.in_subquery(ids));
-    }
+    let query = filtered(f, matched);
     // Ties broken by id, descending like the indexes' last column, so a page is an index walk.
     match f.order {
         LibraryOrder::Best => query
@@ -259,35 +273,45 @@ fn ordered(f: &LibraryFilter, matched: Option<SelectStatement>) -> sea_orm::Sele
     .order_by_desc(rating::Column::RatingId)
 }
 
-/// One page of current ratings and the total count.
+/// One page of current ratings and the total count; `known_total` (a count taken a moment ago)
+/// spares counting again, the costly half of a page over a large library.
 pub async fn library(
     c: &impl ConnectionTrait,
     f: &LibraryFilter,
     page: Page,
+    known_total: Option<u64>,
 ) -> Result<(Vec<RatingRow>, u64)> {
     match text_match(c, f).await? {
         TextMatch::Index(matched) if f.order == LibraryOrder::Best => {
-            let count = Query::select()
-                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                .from_subquery((*matched).clone(), Alias::new("m"))
-                .to_owned();
-            let total: i64 = match c.query_one(&count).await? {
-                Some(row) => row.try_get("", "n")?,
-                None => 0,
+            let total = match known_total {
+                Some(n) => n,
+                None => {
+                    let count = Query::select()
+                        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                        .from_subquery((*matched).clone(), Alias::new("m"))
+                        .to_owned();
+                    let n: i64 = match c.query_one(&count).await? {
+                        Some(row) => row.try_get("", "n")?,
+                        None => 0,
+                    };
+                    u64::try_from(n).unwrap_or(0)
+                }
             };
             let mut page_q = library_index::in_library_order(*matched);
             page_q.limit(page.per_page).offset(page.offset());
             let rows = in_order(c, ids_of(c, &page_q).await?).await?;
-            Ok((rows, u64::try_from(total).unwrap_or(0)))
+            Ok((rows, total))
         }
         m => {
             let matched = match m {
                 TextMatch::Index(q) => Some(*q),
                 _ => None,
             };
-            let query = ordered(f, matched);
-            let total = query.clone().count(c).await?;
-            let rows = query
+            let total = match known_total {
+                Some(n) => n,
+                None => filtered(f, matched.clone()).count(c).await?,
+            };
+            let rows = ordered(f, matched)
                 .offset(page.offset())
                 .limit(page.per_page)
                 .all(c)

@@ -91,11 +91,7 @@ pub async fn get_awards() -> Json<&'static [talentlib_domain::reference::AwardRo
 /// The scoring rubric in force.
 #[utoipa::path(get, path = "/api/v1/rubric", tag = "reference", responses((status = 200, body = Rubric)))]
 pub async fn get_rubric(State(st): State<AppState>) -> AppResult<Json<Rubric>> {
-    Ok(Json(
-        crate::service::rubrics::current(st.store.db())
-            .await?
-            .view(),
-    ))
+    Ok(Json(crate::service::rubrics::current_view(&st).await?))
 }
 
 /// A published rubric version (old versions stay readable).

@@ -48,11 +48,23 @@ pub async fn list(
     filter: LibraryFilter,
     page: Page,
 ) -> AppResult<(Vec<RatingRow>, u64)> {
-    match visible(actor, filter) {
-        Some(filter) => Ok(ratings::library(st.store.db(), &filter, page).await?),
-        None => Ok((Vec::new(), 0)),
+    let Some(filter) = visible(actor, filter) else {
+        return Ok((Vec::new(), 0));
+    };
+    // Counting is most of a page's cost over a large library, and many readers ask the same
+    // question: a count stays good for COUNT_TTL, and this process forgets them all whenever
+    // it publishes ratings (another server's finalize shows within COUNT_TTL).
+    let key = format!("{filter:?}");
+    let known = st.library_counts.get(&key);
+    let (rows, total) = ratings::library(st.store.db(), &filter, page, known).await?;
+    if known.is_none() {
+        st.library_counts.put(key, total);
     }
+    Ok((rows, total))
 }
+
+/// How long a library count is reused.
+pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Most rows one export holds.
 pub const EXPORT_LIMIT: u64 = 200_000;
@@ -71,4 +83,41 @@ pub async fn export(
         Some(filter) => Ok(ratings::library_all(st.store.db(), &filter, EXPORT_LIMIT).await?),
         None => Ok(Vec::new()),
     }
+}
+
+/// Rebuilds the library's search index from the current ratings (operators: after bulk
+/// seeding, a restore, or to be sure). A chunk per transaction; while it runs a pending job
+/// marks the index stale, so a server on the same database answers text searches by scanning.
+pub async fn reindex(st: &AppState) -> AppResult<u64> {
+    use talentlib_store::{library_index, notifications};
+    let never = i64::MAX / 2;
+    let tx = st.store.write().await?;
+    notifications::enqueue(
+        &*tx,
+        crate::state::new_uuid(),
+        library_index::INDEX_JOB,
+        "rebuild",
+        never,
+    )
+    .await?;
+    library_index::clear(&*tx).await?;
+    tx.commit().await?;
+    let mut after: Option<String> = None;
+    let mut chunks = 0u64;
+    loop {
+        let tx = st.store.write().await?;
+        let next = library_index::index_all_chunk(&*tx, after.as_deref(), 5_000).await?;
+        tx.commit().await?;
+        match next {
+            Some(last) => {
+                after = Some(last);
+                chunks += 1;
+            }
+            None => break,
+        }
+    }
+    let tx = st.store.write().await?;
+    library_index::drop_jobs(&*tx).await?;
+    tx.commit().await?;
+    Ok(chunks)
 }

@@ -28,6 +28,18 @@ pub async fn current(c: &impl ConnectionTrait) -> AppResult<RubricDef> {
     }
 }
 
+/// The published shape of the rubric in force (names, caps, thresholds), for pages and the API
+/// that name star levels: reused for a few seconds rather than read and checked again on every
+/// page; this process forgets it when it publishes a version.
+pub async fn current_view(st: &AppState) -> AppResult<talentlib_domain::rubric::Rubric> {
+    if let Some(view) = st.rubric_view.get("current") {
+        return Ok(view);
+    }
+    let view = current(st.store.db()).await?.view();
+    st.rubric_view.put("current".into(), view.clone());
+    Ok(view)
+}
+
 /// The rubric a batch is scored by: the version pinned when its experts were assigned, else
 /// (before scoring starts) the one in force.
 pub async fn for_batch(c: &impl ConnectionTrait, batch: BatchId) -> AppResult<RubricDef> {
@@ -91,5 +103,6 @@ pub async fn publish(
     })?;
     audit::by(&*tx, actor, "rubric.publish", "rubric", &def.version, None).await?;
     tx.commit().await?;
+    st.rubric_view.clear();
     Ok(def)
 }

@@ -467,6 +467,7 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
     )
     .await?;
     tx.commit().await?;
+    st.library_counts.clear();
     Ok(outcome)
 }
 

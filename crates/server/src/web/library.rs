@@ -203,10 +203,9 @@ async fn get_library(
             shown = last;
         }
     }
-    let rubric = rubrics::current(st.store.db())
+    let rubric = rubrics::current_view(&st)
         .await
-        .map_err(|e| page.error(e))?
-        .view();
+        .map_err(|e| page.error(e))?;
     let pairs = f.pairs();
     let export_query = query_string(&pairs);
     let work_types: Vec<[String; 2]> = WorkType::ALL

@@ -39,10 +39,9 @@ async fn get_home(State(st): State<AppState>, page: PageCtx) -> Result<Response,
     let open = batches::open_batch(&st).await.map_err(|e| page.error(e))?;
     let open_batch = open.map(|b| context! { name => b.name });
     // The star levels as the rubric in force names them, from the provisional star up.
-    let rubric = crate::service::rubrics::current(st.store.db())
+    let rubric = crate::service::rubrics::current_view(&st)
         .await
-        .map_err(|e| page.error(e))?
-        .view();
+        .map_err(|e| page.error(e))?;
     let star_names = super::rubric::star_names_upward(page.lang, &rubric);
     Ok(page.render(&st, "home.html", context! { open_batch, star_names }))
 }

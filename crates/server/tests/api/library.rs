@@ -39,13 +39,15 @@ async fn rated_library() -> TestApp {
         .execute_unprepared("UPDATE rating SET public_consent = false")
         .await
         .unwrap();
-    // The search index holds a copy of the flag.
-    app.state
-        .store
-        .db()
-        .execute_unprepared("UPDATE library_term SET public_consent = false")
+    // Built now rather than by the background job the seed left (and it copies the flag).
+    talentlib::service::library::reindex(&app.state)
         .await
         .unwrap();
+    assert!(
+        !talentlib_store::library_index::is_stale(app.state.store.db())
+            .await
+            .unwrap()
+    );
     app
 }
 

@@ -36,10 +36,9 @@ pub async fn get_list(State(st): State<AppState>, page: PageCtx) -> Result<Respo
         .await
         .map_err(|e| page.error(e))?;
     // Star levels are named by the rubric in force.
-    let rubric = rubrics::current(st.store.db())
+    let rubric = rubrics::current_view(&st)
         .await
-        .map_err(|e| page.error(e))?
-        .view();
+        .map_err(|e| page.error(e))?;
     let lines: Vec<Line> = rows
         .iter()
         .map(|n| {

@@ -71,10 +71,7 @@ async fn rows(
     let rows = library::export(st, &actor, f.filter)
         .await
         .map_err(|e| page.error(e))?;
-    let rubric = rubrics::current(st.store.db())
-        .await
-        .map_err(|e| page.error(e))?
-        .view();
+    let rubric = rubrics::current_view(st).await.map_err(|e| page.error(e))?;
     Ok((rows, rubric))
 }
 
