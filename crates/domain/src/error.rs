@@ -136,6 +136,9 @@ pub enum RuleError {
     BatchFinalized,
     #[error("this rubric version already exists")]
     RubricVersionTaken,
+    /// Other saves of the same application kept getting in first; reloading and saving again works.
+    #[error("the application was changed meanwhile; reload it and save again")]
+    ChangedMeanwhile,
 }
 
 impl RuleError {
@@ -156,6 +159,7 @@ impl RuleError {
             RuleError::UnassignedApplications => "unassigned_applications",
             RuleError::BatchFinalized => "batch_finalized",
             RuleError::RubricVersionTaken => "rubric_version_taken",
+            RuleError::ChangedMeanwhile => "changed_meanwhile",
         }
     }
 }

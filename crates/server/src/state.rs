@@ -21,6 +21,9 @@ pub struct Inner {
     pub library_counts: crate::memo::TtlMemo<u64>,
     /// The rubric in force, as pages name stars and categories (see `service::rubrics`).
     pub rubric_view: crate::memo::TtlMemo<talentlib_domain::rubric::Rubric>,
+    /// Application views built a moment ago, keyed by the row's version (see
+    /// `service::applications::get`).
+    pub application_views: crate::memo::TtlMemo<Arc<crate::service::applications::ApplicationView>>,
 }
 
 #[derive(Clone)]

@@ -136,7 +136,6 @@ pub async fn get(c: &impl ConnectionTrait, id: ApplicationId) -> Result<Option<A
         .transpose()
 }
 
-/// Writes every mutable column of the row (one UPDATE for a whole save).
 /// Moves an application into another batch; `Duplicate("application")` when the designer
 /// already has one there.
 pub async fn move_to_batch(
@@ -156,8 +155,49 @@ pub async fn move_to_batch(
     Ok(())
 }
 
+/// The `updated_at` a write gives a row last written at `previous`: the current time, but always
+/// later than `previous`, so that `updated_at` identifies a version of the row (optimistic saves
+/// and cached views compare it) even for two writes within one millisecond.
+pub fn next_version(previous: Millis, now: Millis) -> Millis {
+    Ord::max(now, previous.saturating_add(1))
+}
+
+/// Writes every mutable column of the row (one UPDATE for a whole save).
 pub async fn update(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> {
-    let res = application::Entity::update_many()
+    if write_row(c, r, None).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Writes the row only if it is still the version `seen` (its `updated_at` when read); false when
+/// someone else wrote it in between (or it is gone).
+pub async fn update_if_unchanged(
+    c: &impl ConnectionTrait,
+    r: &ApplicationRow,
+    seen: Millis,
+) -> Result<bool> {
+    write_row(c, r, Some(seen)).await
+}
+
+/// Gives the row a new version (`updated_at`, from [`next_version`]) when something shown with
+/// it changed without a write of the row itself, e.g. its files.
+pub async fn touch(c: &impl ConnectionTrait, id: ApplicationId, version: Millis) -> Result<()> {
+    application::Entity::update_many()
+        .col_expr(application::Column::UpdatedAt, Expr::value(version))
+        .filter(application::Column::ApplicationId.eq(id.to_string()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+async fn write_row(
+    c: &impl ConnectionTrait,
+    r: &ApplicationRow,
+    seen: Option<Millis>,
+) -> Result<bool> {
+    let mut update = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(r.status.as_str()))
         .col_expr(application::Column::Form, Expr::value(r.form_json.clone()))
         .col_expr(
@@ -199,13 +239,11 @@ pub async fn update(c: &impl ConnectionTrait, r: &ApplicationRow) -> Result<()> 
             application::Column::PublicConsent,
             Expr::value(r.public_consent),
         )
-        .filter(application::Column::ApplicationId.eq(r.id.to_string()))
-        .exec(c)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(StoreError::NotFound);
+        .filter(application::Column::ApplicationId.eq(r.id.to_string()));
+    if let Some(seen) = seen {
+        update = update.filter(application::Column::UpdatedAt.eq(seen));
     }
-    Ok(())
+    Ok(update.exec(c).await?.rows_affected > 0)
 }
 
 /// The designer's applications, newest first.

@@ -223,13 +223,43 @@ fn has_identity(form: &ApplicationForm) -> bool {
     form.personal.id_number.is_some() || form.personal.phone.is_some()
 }
 
+/// How long a built view is kept, and how many: an application is read again and again while
+/// its designer, or an officer guiding them, works on it.
+pub const VIEW_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+pub const VIEW_CAPACITY: usize = 2_000;
+
+/// Whether the view of `row` for `actor` depends only on the row (whose `updated_at` every
+/// change of the form, status, timeline or files renews) and so may be reused while the row's
+/// version stays the same. Not so for reviewers and admins (their view carries the item checks,
+/// and whole identity data, whose every viewing is audited), experts (assignments), or accepted
+/// applications (their stage and rating follow the batch).
+fn view_reusable(actor: &Actor, row: &ApplicationRow) -> bool {
+    let u = &actor.user;
+    row.status != Status::Accepted
+        && !u.has(Role::Reviewer)
+        && !u.has(Role::Admin)
+        && !u.has(Role::Expert)
+}
+
 /// Reads one application. Someone other than the owner seeing the whole identity data is audited.
+/// The permission check reads the row every time; only the view built from it is reused.
 pub async fn get(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResult<ApplicationView> {
     let db = st.store.db();
     let row = load_visible(db, actor, id).await?;
+    let reusable = view_reusable(actor, &row);
+    let key = format!("{id}/{}/{}", actor.user.id, row.updated_at);
+    if reusable {
+        if let Some(v) = st.application_views.get(&key) {
+            return Ok(ApplicationView::clone(&v));
+        }
+    }
     let form = stored_form(st, &row)?;
     let identity_present = has_identity(&form);
     let v = view(db, actor, &row, form).await?;
+    if reusable {
+        st.application_views
+            .put(key, std::sync::Arc::new(v.clone()));
+    }
     if identity_present && !v.identity_masked && row.designer_id != actor.user.id {
         let tx = st.store.write().await?;
         audit::by(&*tx, actor, "identity.view", "application", id, None).await?;
@@ -294,44 +324,59 @@ pub async fn create(st: &AppState, actor: &Actor) -> AppResult<ApplicationView> 
 
 /// Saves the whole form (API.md `PUT /applications/{id}`). Drafts may be incomplete; only shape
 /// problems are refused. Items keep their ids; removed items lose their files' links.
+///
+/// Everything but the write itself (reading the stored version, matching item ids, encrypting,
+/// serialising) happens before the write lock is taken; the write then succeeds only if the row
+/// is still the version read, and otherwise the save is prepared again from the newer version.
+/// Concurrent saves of one application never lose each other's item ids, and the lock is held
+/// only for the few statements of the write.
 pub async fn save(
     st: &AppState,
     actor: &Actor,
     id: ApplicationId,
     body: &serde_json::Value,
 ) -> AppResult<ApplicationView> {
-    // Parsed before the write lock is taken; its errors are reported only after the checks of
-    // existence (404) and state (409), which come first.
-    let (mut form, mut problems) = talentlib_domain::form::parse_form_partial(body);
-    let tx = st.store.write().await?;
-    let mut row = load_editable(&*tx, actor, id).await?;
-    let saved = stored_form(st, &row)?;
-    if let Err(id_problems) = form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid())) {
-        problems.extend(id_problems);
+    /// Rounds before giving up with 409 when other saves of this application keep winning.
+    const ROUNDS: usize = 5;
+    // Parsed once; its errors are reported only after the checks of existence (404) and state
+    // (409), which come first.
+    let (parsed, parse_problems) = talentlib_domain::form::parse_form_partial(body);
+    for _ in 0..ROUNDS {
+        let seen = load_editable(st.store.db(), actor, id).await?;
+        let saved = stored_form(st, &seen)?;
+        let mut form = parsed.clone();
+        let mut problems = parse_problems.clone();
+        if let Err(id_problems) = form.assign_item_ids(&saved, || ItemId::from_uuid(new_uuid())) {
+            problems.extend(id_problems);
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let mut row = seen.clone();
+        store_form(st, &mut row, &form)?;
+        row.updated_at = applications::next_version(seen.updated_at, now_millis());
+        let kept = form.item_ids();
+        let removed = saved
+            .item_ids()
+            .into_iter()
+            .filter(|i| !kept.contains(i))
+            .count();
+
+        let tx = st.store.write().await?;
+        if !applications::update_if_unchanged(&*tx, &row, seen.updated_at).await? {
+            continue; // `tx` is dropped (rolled back); prepare again from what is stored now
+        }
+        let detail = if removed == 0 {
+            None
+        } else {
+            let unlinked = attachments::unlink_missing_items(&*tx, id, &kept).await?;
+            Some(format!("removed_items={removed} unlinked_files={unlinked}"))
+        };
+        audit::by(&*tx, actor, "application.save", "application", id, detail).await?;
+        tx.commit().await?;
+        return view(st.store.db(), actor, &row, form).await;
     }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
-    }
-    store_form(st, &mut row, &form)?;
-    row.updated_at = now_millis();
-    applications::update(&*tx, &row).await?;
-    let removed: Vec<ItemId> = saved
-        .item_ids()
-        .into_iter()
-        .filter(|i| !form.item_ids().contains(i))
-        .collect();
-    let detail = if removed.is_empty() {
-        None
-    } else {
-        let unlinked = attachments::unlink_missing_items(&*tx, id, &form.item_ids()).await?;
-        Some(format!(
-            "removed_items={} unlinked_files={unlinked}",
-            removed.len()
-        ))
-    };
-    audit::by(&*tx, actor, "application.save", "application", id, detail).await?;
-    tx.commit().await?;
-    view(st.store.db(), actor, &row, form).await
+    Err(AppError::Rule(RuleError::ChangedMeanwhile))
 }
 
 /// What submitting `body` would report besides its shape errors, without saving anything: the
@@ -385,7 +430,7 @@ pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResul
     let now = now_millis();
     row.status = Status::Submitted;
     row.submitted_at = Some(now);
-    row.updated_at = now;
+    row.updated_at = applications::next_version(row.updated_at, now);
     row.major_flagged = flags.major_outside_list;
     applications::update(&*tx, &row).await?;
     let event = Event {

@@ -89,6 +89,8 @@ pub async fn save_upload(
         .map_err(AppError::internal)?;
     let written = async {
         attachments::insert(&*tx, &attachment).await?;
+        let version = applications::next_version(row.updated_at, attachment.created_at);
+        applications::touch(&*tx, id, version).await?;
         audit::by(
             &*tx,
             actor,
@@ -165,6 +167,12 @@ pub async fn delete(st: &AppState, actor: &Actor, id: AttachmentId) -> AppResult
         return Err(AppError::Rule(RuleError::NotEditable));
     }
     attachments::delete(&*tx, id).await?;
+    applications::touch(
+        &*tx,
+        row.id,
+        applications::next_version(row.updated_at, now_millis()),
+    )
+    .await?;
     audit::by(
         &*tx,
         actor,

@@ -43,7 +43,7 @@ pub async fn decide(
     reviews::upsert(&*tx, id, &input.items, actor.user.id, now).await?;
     row.status = status;
     row.review_comment = comment.clone();
-    row.updated_at = now;
+    row.updated_at = applications::next_version(row.updated_at, now);
     applications::update(&*tx, &row).await?;
     let event = Event {
         application_id: id,

@@ -512,3 +512,63 @@ async fn files_of_a_submitted_application_cannot_be_deleted() {
     expect_error(app.delete(&path, &designer.token).await, 409, "").await;
     expect(app.get(&path, &designer.token).await, 200).await;
 }
+
+/// The server reuses a view it built while the application's version is unchanged; each change
+/// that shows in the view (a file added or removed, the form saved, the status) must show at once.
+#[tokio::test]
+async fn a_read_right_after_each_change_shows_it() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let (designer, id, saved) = saved_draft(&app).await;
+    let item = award_of(&saved);
+    let path = format!("/applications/{id}");
+    let read = || async { expect(app.get(&path, &designer.token).await, 200).await };
+    assert_eq!(read().await["attachments"], json!([]));
+    assert_eq!(read().await["attachments"], json!([]), "read twice: reused");
+
+    let att = expect(
+        app.upload(&designer.token, &id, Some(&item), "证书.pdf", pdf())
+            .await,
+        201,
+    )
+    .await;
+    let got = read().await;
+    assert_eq!(got["attachments"][0]["id"], att["id"], "{got}");
+
+    let mut form = got.clone();
+    form["personal"]["employer"] = json!("重庆长安汽车股份有限公司");
+    expect(app.put(&path, &designer.token, form).await, 200).await;
+    assert_eq!(
+        read().await["personal"]["employer"],
+        "重庆长安汽车股份有限公司"
+    );
+
+    let att_path = format!("/attachments/{}", att["id"].as_str().unwrap());
+    assert_eq!(app.delete(&att_path, &designer.token).await.status(), 204);
+    assert_eq!(read().await["attachments"], json!([]));
+}
+
+/// Saves of one application racing each other each succeed, and none loses the item ids another
+/// gave: the last one read the version the one before it wrote.
+#[tokio::test]
+async fn concurrent_saves_of_one_application_all_land() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let (designer, id, saved) = saved_draft(&app).await;
+    let path = format!("/applications/{id}");
+    let save = |i: usize| {
+        let mut form = saved.clone();
+        form["personal"]["employer"] = json!(format!("单位{i}"));
+        let (app, path, token) = (&app, &path, &designer.token);
+        async move { status_and_body(app.put(path, token, form).await).await }
+    };
+    let (a, b, c, d) = tokio::join!(save(0), save(1), save(2), save(3));
+    for (status, body) in [&a, &b, &c, &d] {
+        assert_eq!(*status, 200, "{body}");
+    }
+    let got = expect(app.get(&path, &designer.token).await, 200).await;
+    let employer = got["personal"]["employer"].as_str().unwrap().to_string();
+    assert!(employer.starts_with("单位"), "{got}");
+    // Every save sent the ids of the saved form back, so they are kept throughout.
+    assert_eq!(got["awards"][0]["id"], saved["awards"][0]["id"]);
+}
