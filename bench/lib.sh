@@ -78,7 +78,8 @@ sample_rss() { # pid outfile seconds: the highest VmRSS seen, bounded in time
     v=$(rss_kib "$1" VmRSS)
     [[ -n $v ]] || break
     ((v > max)) && max=$v
-    echo "$max" >"$2"
+    # Written aside and renamed: a kill between truncating and writing would leave it empty.
+    echo "$max" >"$2.tmp" && mv -f "$2.tmp" "$2"
     sleep 0.2
   done
 }

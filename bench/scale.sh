@@ -180,9 +180,17 @@ for q in "${q_hard[@]}"; do
 done
 echo "/batches/$RESULTS_BATCH/results?per_page=250&sort=total_desc" >"$WORK/results-page.txt"
 echo "/api/v1/batches/$RESULTS_BATCH/panels?per_page=250&sort=total_desc" >"$WORK/results-api.txt"
-# Every path answers 200 before it is loaded.
+# Every path answers 200 before it is loaded. The first answer to each search is the cold one
+# (its total not counted yet): the slowest is reported beside the loaded figures.
+COLD_MS=0 COLD_PATH=""
 for f in "$WORK"/*.txt; do
-  while read -r p; do api GET "$p" "$TOKEN" >/dev/null; done <"$f"
+  while read -r p; do
+    api GET "$p" "$TOKEN" >/dev/null
+    if [[ $f == *search.txt ]]; then
+      ms=$(awk '{ printf "%.0f", $1 * 1000 }' "$WORK/time")
+      ((ms > COLD_MS)) && COLD_MS=$ms COLD_PATH=$p
+    fi
+  done <"$f"
 done
 api GET "/api/v1/library?stars=3&page=2" "" >/dev/null
 
@@ -250,6 +258,7 @@ MISSED=0
   echo "|---|---|---|---|"
   echo "| seed $DESIGNERS rated designers | $SEED_SECONDS s | 100,000 < 60 s | $(awk -v s="$SEED_SECONDS" -v n="$DESIGNERS" 'BEGIN { if (s !~ /^[0-9.]+$/) print "n/a"; else print (s * 100000 / n < 60) ? "PASS" : "MISS" }') |"
   echo "| build the search index (talentlib reindex) | $REINDEX_SECONDS s | | |"
+  echo "| slowest first (uncounted) search, one request | $COLD_MS ms (\`$COLD_PATH\`) | | |"
   if ((FINALIZE > 0)); then
     echo "| seed the $FINALIZE-application batch (5 scores each) | $FIN_SEED_SECONDS s | | |"
     echo "| finalize $FINALIZE applications × 5 scores ($FIN_RATINGS ratings) | $FIN_MS ms | < 5000 ms | $( ((FIN_MS < 5000)) && echo PASS || echo MISS) |"

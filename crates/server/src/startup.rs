@@ -53,6 +53,7 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
         config,
         sessions: Default::default(),
         library_counts: crate::memo::TtlMemo::new(crate::service::library::COUNT_TTL, 1_000),
+        term_sizes: crate::memo::TtlMemo::new(crate::service::library::TERM_SIZE_TTL, 10_000),
         rubric_view: crate::memo::TtlMemo::new(std::time::Duration::from_secs(5), 1),
         application_views: crate::memo::TtlMemo::new(
             crate::service::applications::VIEW_TTL,

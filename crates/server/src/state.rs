@@ -19,6 +19,8 @@ pub struct Inner {
     pub sessions: crate::session_cache::SessionCache,
     /// The library's total counts by filter, for a few seconds (see `service::library`).
     pub library_counts: crate::memo::TtlMemo<u64>,
+    /// Sizes of the library's search terms, to choose the rarest (see `service::library`).
+    pub term_sizes: crate::memo::TtlMemo<u64>,
     /// The rubric in force, as pages name stars and categories (see `service::rubrics`).
     pub rubric_view: crate::memo::TtlMemo<talentlib_domain::rubric::Rubric>,
     /// Application views built a moment ago, keyed by the row's version (see

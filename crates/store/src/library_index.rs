@@ -6,7 +6,7 @@
 //! (`INDEX_JOB`), enqueued in the finalize transaction; while such a job is pending the index
 //! is stale and text search scans the ratings instead, so answers are always exact.
 
-use crate::entity::{job, library_term, rating};
+use crate::entity::{application, job, library_term, rating};
 use crate::ratings::{LibraryFilter, RatingRow};
 use crate::Result;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
@@ -14,6 +14,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
+use talentlib_domain::application::Status;
 use talentlib_domain::ids::{BatchId, UserId};
 use talentlib_domain::search::entry_terms;
 
@@ -78,59 +79,73 @@ pub async fn unindex_designers(c: &impl ConnectionTrait, designers: &[UserId]) -
     Ok(())
 }
 
-/// Brings the index up to date for the next `limit` current ratings of a batch after `after`
-/// (rating ids in order); returns the last id done, None when the batch is done.
+/// Brings the index up to date for the next `limit` accepted applications of a batch after
+/// `after` (application ids in order; an opaque cursor to the caller); returns the cursor of the
+/// last one done, None when the batch is done. Walks the application index (batch, status, id)
+/// in order and finds each rating by its application, so every chunk reads only its own rows.
 pub async fn index_batch_chunk(
     c: &impl ConnectionTrait,
     batch: BatchId,
     after: Option<&str>,
     limit: u64,
 ) -> Result<Option<String>> {
-    let mut q = rating::Entity::find()
-        .filter(rating::Column::BatchId.eq(batch.to_string()))
-        .filter(rating::Column::IsCurrent.eq(true));
+    let mut q = application::Entity::find()
+        .select_only()
+        .column(application::Column::ApplicationId)
+        .filter(application::Column::BatchId.eq(batch.to_string()))
+        .filter(application::Column::Status.eq(Status::Accepted.as_str()));
     if let Some(after) = after {
-        q = q.filter(rating::Column::RatingId.gt(after));
+        q = q.filter(application::Column::ApplicationId.gt(after));
     }
-    let rows: Vec<RatingRow> = q
-        .order_by_asc(rating::Column::RatingId)
+    let apps: Vec<String> = q
+        .order_by_asc(application::Column::ApplicationId)
         .limit(limit)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let Some(last) = apps.last().cloned() else {
+        return Ok(None);
+    };
+    let rows: Vec<RatingRow> = rating::Entity::find()
+        .filter(rating::Column::ApplicationId.is_in(apps))
+        .filter(rating::Column::IsCurrent.eq(true))
         .all(c)
         .await?
         .into_iter()
         .map(crate::ratings::from_model)
         .collect::<Result<_>>()?;
-    let Some(last) = rows.last().map(|r| r.id.to_string()) else {
-        return Ok(None);
-    };
     let designers: Vec<UserId> = rows.iter().map(|r| r.designer_id).collect();
     unindex_designers(c, &designers).await?;
     index(c, &rows).await?;
     Ok(Some(last))
 }
 
-/// Indexes the next `limit` current ratings after `after` (rating ids in order), whatever
-/// their batch; returns the last id done, None at the end. Used to rebuild the index.
+/// Indexes the current ratings among the next `limit` ratings after `after` (rating ids in
+/// order), whatever their batch; returns the last id read, None at the end. Used to rebuild the
+/// index: it walks the primary key, so each chunk reads only its own rows (filtering on
+/// `is_current` in SQL would lead the planner to an index that sorts every current rating).
 pub async fn index_all_chunk(
     c: &impl ConnectionTrait,
     after: Option<&str>,
     limit: u64,
 ) -> Result<Option<String>> {
-    let mut q = rating::Entity::find().filter(rating::Column::IsCurrent.eq(true));
+    let mut q = rating::Entity::find();
     if let Some(after) = after {
         q = q.filter(rating::Column::RatingId.gt(after));
     }
-    let rows: Vec<RatingRow> = q
+    let models = q
         .order_by_asc(rating::Column::RatingId)
         .limit(limit)
         .all(c)
-        .await?
-        .into_iter()
-        .map(crate::ratings::from_model)
-        .collect::<Result<_>>()?;
-    let Some(last) = rows.last().map(|r| r.id.to_string()) else {
+        .await?;
+    let Some(last) = models.last().map(|m| m.rating_id.clone()) else {
         return Ok(None);
     };
+    let rows: Vec<RatingRow> = models
+        .into_iter()
+        .filter(|m| m.is_current)
+        .map(crate::ratings::from_model)
+        .collect::<Result<_>>()?;
     index(c, &rows).await?;
     Ok(Some(last))
 }
@@ -152,27 +167,12 @@ pub async fn drop_jobs(c: &impl ConnectionTrait) -> Result<()> {
 
 /// Rebuilds the whole index from the current ratings (the migration that introduced it).
 pub async fn rebuild(c: &impl ConnectionTrait) -> Result<()> {
-    library_term::Entity::delete_many().exec(c).await?;
+    clear(c).await?;
     let mut after: Option<String> = None;
-    loop {
-        let mut q = rating::Entity::find().filter(rating::Column::IsCurrent.eq(true));
-        if let Some(a) = &after {
-            q = q.filter(rating::Column::RatingId.gt(a.clone()));
-        }
-        let rows: Vec<RatingRow> = q
-            .order_by_asc(rating::Column::RatingId)
-            .limit(5_000)
-            .all(c)
-            .await?
-            .into_iter()
-            .map(crate::ratings::from_model)
-            .collect::<Result<_>>()?;
-        let Some(last) = rows.last() else {
-            return Ok(());
-        };
-        after = Some(last.id.to_string());
-        index(c, &rows).await?;
+    while let Some(last) = index_all_chunk(c, after.as_deref(), 5_000).await? {
+        after = Some(last);
     }
+    Ok(())
 }
 
 /// Whether an index job is pending (the index may lag the ratings).

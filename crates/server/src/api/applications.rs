@@ -67,7 +67,7 @@ pub async fn get_application(
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = talentlib_domain::form::ApplicationForm,
     responses((status = 200, body = ApplicationJson), (status = 404, body = ErrorBody),
-              (status = 409, description = "not_editable", body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 409, description = "not_editable; or changed_meanwhile when other saves of the same application kept getting in first (reload and save again)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_application(
     State(st): State<AppState>,
     actor: Actor,

@@ -51,20 +51,50 @@ pub async fn list(
     let Some(filter) = visible(actor, filter) else {
         return Ok((Vec::new(), 0));
     };
-    // Counting is most of a page's cost over a large library, and many readers ask the same
-    // question: a count stays good for COUNT_TTL, and this process forgets them all whenever
-    // it publishes ratings (another server's finalize shows within COUNT_TTL).
+    // Counting is most of a page's cost over a large library (a common bigram matches half a
+    // million ratings of a million), and many readers ask the same question: a count stays
+    // good for COUNT_TTL, readers asking while it is counted wait for that count, and this
+    // process forgets them all whenever it publishes ratings (another server's finalize shows
+    // within COUNT_TTL). Ratings change only when a batch is finalized.
+    let db = st.store.db();
+    let sizes = term_sizes(st, &filter).await?;
     let key = format!("{filter:?}");
-    let known = st.library_counts.get(&key);
-    let (rows, total) = ratings::library(st.store.db(), &filter, page, known).await?;
-    if known.is_none() {
-        st.library_counts.put(key, total);
+    let total = st
+        .library_counts
+        .get_or_compute(&key, || ratings::library_count(db, &filter, &sizes))
+        .await?;
+    Ok(ratings::library(db, &filter, page, Some(total), &sizes).await?)
+}
+
+/// How long a term's size is reused: it only chooses which of a search's terms is read (the
+/// rarest), and sizes move slowly, batch by batch.
+pub const TERM_SIZE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The index sizes of a multi-term search's terms, remembered for TERM_SIZE_TTL.
+async fn term_sizes(st: &AppState, filter: &LibraryFilter) -> AppResult<ratings::TermSizes> {
+    use talentlib_domain::search::{query_terms, QueryTerms};
+    let mut sizes = ratings::TermSizes::new();
+    let Some(QueryTerms::All { terms, .. }) = filter.text.as_deref().map(query_terms) else {
+        return Ok(sizes);
+    };
+    if terms.len() < 2 {
+        return Ok(sizes);
     }
-    Ok((rows, total))
+    let db = st.store.db();
+    for term in terms {
+        let n = st
+            .term_sizes
+            .get_or_compute(&term, || {
+                talentlib_store::library_index::term_size(db, &term, ratings::TERM_SIZE_CAP)
+            })
+            .await?;
+        sizes.insert(term, n);
+    }
+    Ok(sizes)
 }
 
 /// How long a library count is reused.
-pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Most rows one export holds.
 pub const EXPORT_LIMIT: u64 = 200_000;
@@ -80,7 +110,10 @@ pub async fn export(
         return Err(AppError::Forbidden);
     }
     match visible(Some(actor), filter) {
-        Some(filter) => Ok(ratings::library_all(st.store.db(), &filter, EXPORT_LIMIT).await?),
+        Some(filter) => {
+            let sizes = term_sizes(st, &filter).await?;
+            Ok(ratings::library_all(st.store.db(), &filter, EXPORT_LIMIT, &sizes).await?)
+        }
         None => Ok(Vec::new()),
     }
 }

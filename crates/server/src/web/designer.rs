@@ -312,6 +312,15 @@ async fn post_edit(
             let shown = Shown::Unsaved;
             Ok(render_edit(&st, &page, &view, values, shown, &errors, None, status).await)
         }
+        Err(e @ AppError::Rule(RuleError::ChangedMeanwhile)) => {
+            // Saved elsewhere meanwhile: the form comes back as typed, to be saved again.
+            let view = applications::get(&st, &actor, id)
+                .await
+                .map_err(|e| page.error(e))?;
+            let notice = Some(e.message(page.lang));
+            let (shown, status) = (Shown::Unsaved, e.status());
+            Ok(render_edit(&st, &page, &view, body, shown, &[], notice, status).await)
+        }
         Err(e) => Err(page.error(e)),
     }
 }

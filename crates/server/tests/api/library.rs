@@ -109,6 +109,7 @@ async fn expected_matches(app: &TestApp, q: &str) -> std::collections::BTreeSet<
         app.state.store.db(),
         &talentlib_store::ratings::LibraryFilter::default(),
         1_000,
+        &Default::default(),
     )
     .await
     .unwrap();
@@ -166,6 +167,7 @@ async fn text_search_finds_every_substring_with_the_index_and_without_it() {
         app.state.store.db(),
         &talentlib_store::ratings::LibraryFilter::default(),
         100,
+        &Default::default(),
     )
     .await
     .unwrap();
@@ -200,4 +202,77 @@ async fn text_search_finds_every_substring_with_the_index_and_without_it() {
     .unwrap();
     assert!(talentlib_store::library_index::is_stale(db).await.unwrap());
     check_searches(&app, &staff.token, &queries).await;
+}
+
+/// The rating ids the index holds, and the current ones, as sorted lists.
+async fn indexed_and_current(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    let db = app.state.store.db();
+    let ids = |sql: &'static str| async move {
+        let rows = db
+            .query_all_raw(talentlib_store::sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "rating_id").unwrap())
+            .collect::<Vec<_>>()
+    };
+    (
+        ids("SELECT DISTINCT rating_id FROM library_term ORDER BY rating_id").await,
+        ids("SELECT rating_id FROM rating WHERE is_current ORDER BY rating_id").await,
+    )
+}
+
+/// Rebuilding walks the ratings chunk by chunk, superseded ones included (a chunk may hold no
+/// current rating at all) and a batch's job walks its applications: either way exactly the
+/// current ratings end up indexed.
+#[tokio::test]
+async fn the_index_is_rebuilt_in_chunks_with_exactly_the_current_ratings() {
+    use talentlib_store::library_index::{clear, index_all_chunk, index_batch_chunk};
+    let app = rated_library().await;
+    let db = app.state.store.db();
+    // Supersede two thirds of the ratings, as later batches would.
+    db.execute_unprepared(
+        "UPDATE rating SET is_current = false WHERE rating_id IN \
+         (SELECT rating_id FROM rating ORDER BY rating_id LIMIT 20)",
+    )
+    .await
+    .unwrap();
+    clear(db).await.unwrap();
+    let mut after: Option<String> = None;
+    let mut chunks = 0;
+    while let Some(last) = index_all_chunk(db, after.as_deref(), 4).await.unwrap() {
+        after = Some(last);
+        chunks += 1;
+    }
+    assert_eq!(chunks, 8, "30 ratings in chunks of 4");
+    let (indexed, current) = indexed_and_current(&app).await;
+    assert_eq!(current.len(), 10);
+    assert_eq!(indexed, current);
+
+    clear(db).await.unwrap();
+    let batches: Vec<String> = db
+        .query_all_raw(talentlib_store::sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT DISTINCT batch_id FROM rating",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "batch_id").unwrap())
+        .collect();
+    for batch in batches {
+        let batch = batch.parse().unwrap();
+        let mut after: Option<String> = None;
+        while let Some(last) = index_batch_chunk(db, batch, after.as_deref(), 4)
+            .await
+            .unwrap()
+        {
+            after = Some(last);
+        }
+    }
+    let (indexed, current) = indexed_and_current(&app).await;
+    assert_eq!(indexed, current);
 }
