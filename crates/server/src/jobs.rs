@@ -85,7 +85,9 @@ async fn index_batch(st: &AppState, payload: &str) -> anyhow::Result<()> {
     let mut after: Option<String> = None;
     loop {
         let tx = st.store.write().await?;
-        let next = library_index::index_batch_chunk(&*tx, batch, after.as_deref(), 2_000).await?;
+        let next = tx
+            .bulk(|| library_index::index_batch_chunk(&*tx, batch, after.as_deref(), 2_000))
+            .await?;
         tx.commit().await?;
         match next {
             Some(last) => after = Some(last),

@@ -26,25 +26,33 @@ const INSERT_CHUNK: usize = 2_000;
 
 /// Adds the terms of these (current) ratings; indexing a rating twice changes nothing.
 pub async fn index(c: &impl ConnectionTrait, rows: &[RatingRow]) -> Result<()> {
-    let mut models = Vec::new();
+    // (term, rating) pairs in the primary key's order: each insert lands beside the previous
+    // one in the B-tree instead of on a random page of it.
+    let mut entries: Vec<(String, u8, i64, String, &RatingRow)> = Vec::new();
     for r in rows {
         let fields = [
             Some(r.name.as_str()),
             r.employer.as_deref(),
             r.major.as_deref(),
         ];
+        let id = r.id.to_string();
         for term in entry_terms(fields.into_iter().flatten()) {
-            models.push(library_term::ActiveModel {
-                term: Set(term),
-                stars: Set(i32::from(r.stars)),
-                total: Set(r.total),
-                rating_id: Set(r.id.to_string()),
-                district_code: Set(r.district_code.clone()),
-                work_type: Set(r.work_type.clone()),
-                public_consent: Set(r.public_consent),
-            });
+            entries.push((term, r.stars, r.total, id.clone(), r));
         }
     }
+    entries.sort_unstable_by(|a, b| (&a.0, a.1, a.2, &a.3).cmp(&(&b.0, b.1, b.2, &b.3)));
+    let models: Vec<library_term::ActiveModel> = entries
+        .into_iter()
+        .map(|(term, stars, total, id, r)| library_term::ActiveModel {
+            term: Set(term),
+            stars: Set(i32::from(stars)),
+            total: Set(total),
+            rating_id: Set(id),
+            district_code: Set(r.district_code.clone()),
+            work_type: Set(r.work_type.clone()),
+            public_consent: Set(r.public_consent),
+        })
+        .collect();
     for chunk in models.chunks(INSERT_CHUNK) {
         library_term::Entity::insert_many(chunk.to_vec())
             .on_conflict(

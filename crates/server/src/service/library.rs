@@ -139,7 +139,9 @@ pub async fn reindex(st: &AppState) -> AppResult<u64> {
     let mut chunks = 0u64;
     loop {
         let tx = st.store.write().await?;
-        let next = library_index::index_all_chunk(&*tx, after.as_deref(), 5_000).await?;
+        let next = tx
+            .bulk(|| library_index::index_all_chunk(&*tx, after.as_deref(), 5_000))
+            .await?;
         tx.commit().await?;
         match next {
             Some(last) => {

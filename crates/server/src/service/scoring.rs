@@ -429,20 +429,25 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
         .ok_or(AppError::NotFound)?;
     let next = batch.status.finalize()?;
     let now = now_millis();
-    let mut rater = Rater::start(&*tx, batch_id, now).await?;
-    let mut outcome = Outcome {
-        rated: 0,
-        distribution: empty_distribution(),
-        rubric_version: rater.rubric.version.clone(),
-    };
-    while let Some(chunk) = rater.next(&*tx).await? {
-        ratings::publish(&*tx, &chunk).await?;
-        notify_ratings(st, &*tx, &chunk, now).await?;
-        outcome.rated += chunk.len() as u64;
-        for r in &chunk {
-            *outcome.distribution.entry(r.stars).or_default() += 1;
-        }
-    }
+    let outcome = tx
+        .bulk(|| async {
+            let mut rater = Rater::start(&*tx, batch_id, now).await?;
+            let mut outcome = Outcome {
+                rated: 0,
+                distribution: empty_distribution(),
+                rubric_version: rater.rubric.version.clone(),
+            };
+            while let Some(chunk) = rater.next(&*tx).await? {
+                ratings::publish(&*tx, &chunk).await?;
+                notify_ratings(st, &*tx, &chunk, now).await?;
+                outcome.rated += chunk.len() as u64;
+                for r in &chunk {
+                    *outcome.distribution.entry(r.stars).or_default() += 1;
+                }
+            }
+            Ok::<_, AppError>(outcome)
+        })
+        .await?;
     batches::set_status(&*tx, batch_id, next, now).await?;
     // The search index catches up in the background; text search scans until it has.
     talentlib_store::notifications::enqueue(
