@@ -223,10 +223,11 @@ fn has_identity(form: &ApplicationForm) -> bool {
     form.personal.id_number.is_some() || form.personal.phone.is_some()
 }
 
-/// How long a built view is kept, and how many: an application is read again and again while
-/// its designer, or an officer guiding them, works on it.
+/// How long a built view is kept, and how many (a view with a full form is some 10 KiB, so at
+/// most about 5 MiB): an application is read again and again while its designer, or an officer
+/// guiding them, works on it.
 pub const VIEW_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-pub const VIEW_CAPACITY: usize = 2_000;
+pub const VIEW_CAPACITY: usize = 500;
 
 /// Whether the view of `row` for `actor` depends only on the row (whose `updated_at` every
 /// change of the form, status, timeline or files renews) and so may be reused while the row's
