@@ -252,7 +252,9 @@ pub fn matching(
             .to_owned();
         q.and_where(Expr::exists(beside));
     }
-    if !exact || f.major.is_some() {
+    // The index holds every searched field's terms; the public directory searches fewer
+    // fields, so its matches are always checked against those.
+    if !exact || f.major.is_some() || f.consented_only {
         let r = Alias::new("r");
         let mut check = Query::select();
         check
@@ -265,14 +267,14 @@ pub fn matching(
         if let Some(m) = &f.major {
             check.and_where(Expr::col((r.clone(), rating::Column::Major)).eq(m.clone()));
         }
-        if !exact {
+        if !exact || f.consented_only {
             let like = crate::accounts::contains(text);
-            check.cond_where(
-                sea_orm::Condition::any()
-                    .add(Expr::col((r.clone(), rating::Column::Name)).like(like.clone()))
-                    .add(Expr::col((r.clone(), rating::Column::Employer)).like(like.clone()))
-                    .add(Expr::col((r, rating::Column::Major)).like(like)),
-            );
+            let any = crate::ratings::searched_columns(f)
+                .iter()
+                .fold(sea_orm::Condition::any(), |any, col| {
+                    any.add(Expr::col((r.clone(), *col)).like(like.clone()))
+                });
+            check.cond_where(any);
         }
         q.and_where(Expr::exists(check.to_owned()));
     }

@@ -140,11 +140,26 @@ pub struct LibraryFilter {
     pub district_code: Option<String>,
     pub work_type: Option<String>,
     pub major: Option<String>,
-    /// Name, employer or major contains this text.
+    /// Name, employer or major contains this text (name or major only in the public directory,
+    /// which shows nothing else: see [`searched_columns`]).
     pub text: Option<String>,
     /// Only designers who consented to the public directory.
     pub consented_only: bool,
     pub order: LibraryOrder,
+}
+
+/// The columns a text search looks in: the public directory searches only what it shows (a
+/// search by employer there would tell who works where).
+pub(crate) fn searched_columns(f: &LibraryFilter) -> &'static [rating::Column] {
+    if f.consented_only {
+        &[rating::Column::Name, rating::Column::Major]
+    } else {
+        &[
+            rating::Column::Name,
+            rating::Column::Employer,
+            rating::Column::Major,
+        ]
+    }
 }
 
 /// The filter as a condition on ratings; the text only when `with_text` (it may be answered by
@@ -167,12 +182,12 @@ fn library_condition(f: &LibraryFilter, with_text: bool) -> Condition {
         cond = cond.add(rating::Column::PublicConsent.eq(true));
     }
     if let Some(t) = f.text.as_ref().filter(|_| with_text) {
-        cond = cond.add(
-            Condition::any()
-                .add(Expr::col(rating::Column::Name).like(contains(t)))
-                .add(Expr::col(rating::Column::Employer).like(contains(t)))
-                .add(Expr::col(rating::Column::Major).like(contains(t))),
-        );
+        let any = searched_columns(f)
+            .iter()
+            .fold(Condition::any(), |any, col| {
+                any.add(Expr::col(*col).like(contains(t)))
+            });
+        cond = cond.add(any);
     }
     cond
 }
@@ -185,12 +200,12 @@ enum TextMatch {
     Scan,
 }
 
-/// Chooses how to answer the filter's text (see `library_index`): from the index unless the
-/// text is one character or the index is catching up with a batch just finalized.
 /// Sizes of index terms (entries, counted up to [`TERM_SIZE_CAP`]) known to the caller, who may
 /// remember them: they only choose which term a search reads, so a slightly old size is fine.
 pub type TermSizes = std::collections::HashMap<String, u64>;
 
+/// Chooses how to answer the filter's text (see `library_index`): from the index unless the
+/// text is one character or the index is catching up with a batch just finalized.
 async fn text_match(
     c: &impl ConnectionTrait,
     f: &LibraryFilter,

@@ -276,3 +276,46 @@ async fn the_index_is_rebuilt_in_chunks_with_exactly_the_current_ratings() {
     let (indexed, current) = indexed_and_current(&app).await;
     assert_eq!(indexed, current);
 }
+
+/// The public directory shows name, district, specialty and stars, so its search looks only at
+/// name and specialty: searching it by employer must not tell who works where.
+#[tokio::test]
+async fn the_public_search_does_not_match_employers() {
+    let app = rated_library().await;
+    let db = app.state.store.db();
+    db.execute_unprepared("UPDATE rating SET public_consent = true")
+        .await
+        .unwrap();
+    talentlib::service::library::reindex(&app.state)
+        .await
+        .unwrap();
+    let staff = app.staff(&["service_staff"], None, None).await;
+    let all = talentlib_store::ratings::library_all(
+        db,
+        &talentlib_store::ratings::LibraryFilter::default(),
+        1_000,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let employer = all[0].employer.clone().unwrap();
+    let first_char = employer.chars().next().unwrap().to_string();
+    for q in [employer.clone(), first_char] {
+        let shown: usize = all
+            .iter()
+            .filter(|r| r.name.contains(&q) || r.major.as_deref().is_some_and(|m| m.contains(&q)))
+            .count();
+        let path = format!("/library?per_page=100&q={}", urlencode(&q));
+        let public = json(&app, &path, None).await;
+        assert_eq!(
+            public["total_count"].as_u64().unwrap() as usize,
+            shown,
+            "public, {q:?}"
+        );
+        let staff_count = search(&app, &staff.token, &q).await.0;
+        assert!(
+            staff_count as usize > shown,
+            "staff find the employer {q:?}"
+        );
+    }
+}
