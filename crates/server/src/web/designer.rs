@@ -258,8 +258,19 @@ async fn render_edit(
     status: StatusCode,
 ) -> Response {
     let (errors, errors_list) = context::errors(page.lang, errors);
+    let batch = talentlib_store::batches::get(st.store.db(), view.batch_id)
+        .await
+        .ok()
+        .flatten();
+    // The domain's rule of where a submission goes: none when its batch has moved on and no
+    // batch is open, and then the form offers saving only, saying why.
+    let open = batches::open_batch(st).await.ok().flatten();
+    let waits_for_batch = batch
+        .as_ref()
+        .is_some_and(|b| submission_batch(view.status, b.status, open.is_some()).is_err());
     let ctx = context! {
-        app => context::summary(view, batch_name(st, view.batch_id).await, progress::description(page.lang, view.status, view.stage, None)),
+        app => context::summary(view, batch.map(|b| b.name), progress::description(page.lang, view.status, view.stage, None)),
+        waits_for_batch,
         values,
         form => context::form_spec(page.lang),
         opts => context::options(page.lang),

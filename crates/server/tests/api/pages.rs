@@ -401,3 +401,35 @@ async fn signing_out_and_changing_roles_take_effect_at_once() {
         .await;
     assert_eq!(batch.status(), 403);
 }
+
+/// A draft left in a closed batch with no batch open cannot be submitted: its form offers
+/// saving only and says why, instead of a submit button that ends in a 409; once a batch opens,
+/// the button is back.
+#[tokio::test]
+async fn a_form_with_no_batch_to_submit_into_offers_saving_only() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let designer = app.designer().await;
+    let id = app.draft(&designer).await;
+    let reviewer = app.staff(&["reviewer"], None, None).await;
+    let res = app
+        .post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await;
+    expect(res, 200).await;
+    let b = Browser::signed_in(&app, &designer.email, DESIGNER_PASSWORD).await;
+    let submit_button = "name=\"action\" value=\"submit\"";
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(!edit.html.contains(submit_button), "no submit button");
+    assert!(edit.html.contains("目前没有开放的批次"), "says why");
+    assert!(edit.html.contains("value=\"save\""), "saving still works");
+
+    app.open_batch().await;
+    let edit = b.get(&format!("/applications/{id}/edit")).await;
+    assert!(edit.html.contains(submit_button));
+    assert!(!edit.html.contains("目前没有开放的批次"));
+}
