@@ -209,7 +209,7 @@ const DESIGNERS: [DemoDesigner; 6] = [
 /// of interest (赵磊 works at 重庆大学, as the first expert does) and the default of three experts
 /// per application can be drawn.
 const EXPERTS: [(&str, &str, &str); 4] = [
-    ("expert@demo.talentlib.cn", "评审专家", "重庆大学"),
+    ("expert@demo.talentlib.cn", "许文博", "重庆大学"),
     ("expert2@demo.talentlib.cn", "周岚", "重庆理工大学"),
     ("expert3@demo.talentlib.cn", "吴卫东", "中国汽车工程研究院"),
     ("expert4@demo.talentlib.cn", "何静怡", "西南大学"),

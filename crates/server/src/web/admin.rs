@@ -547,6 +547,16 @@ struct AuditState {
     page: Page,
 }
 
+/// The kind of thing an entry is about, in the reader's language (the stored code otherwise).
+fn target_label(lang: Lang, target_type: &str) -> String {
+    let key = format!("audit_target.{target_type}");
+    if i18n::has(lang, &key) {
+        i18n::t(lang, &key, &[])
+    } else {
+        target_type.to_string()
+    }
+}
+
 fn action_label(lang: Lang, action: &str) -> Option<String> {
     let key = format!("audit_action.{action}");
     i18n::has(lang, &key).then(|| i18n::t(lang, &key, &[]))
@@ -684,7 +694,7 @@ async fn get_audit(
             ip: e.actor_ip.clone(),
             action: e.action.clone(),
             action_label: action_label(page.lang, &e.action),
-            target_type: e.target_type.clone(),
+            target_type: target_label(page.lang, &e.target_type),
             target_id: e.target_id.clone(),
             target_short: e.target_id.as_deref().map(short_id),
             target_href: e

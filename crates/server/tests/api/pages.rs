@@ -433,3 +433,27 @@ async fn a_form_with_no_batch_to_submit_into_offers_saving_only() {
     assert!(edit.html.contains(submit_button));
     assert!(!edit.html.contains("目前没有开放的批次"));
 }
+
+/// Drafts are counted on the batch dashboard but reviewers are not shown them, so their card
+/// is no link to an empty list; the audit log names kinds of records in Chinese.
+#[tokio::test]
+async fn the_draft_count_is_no_link_and_audit_targets_are_named() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let designer = app.designer().await;
+    app.draft(&designer).await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let dash = b.get(&format!("/batches/{batch}")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.html.contains("stat stat-draft"), "drafts are counted");
+    assert!(!dash.html.contains("status=draft"), "but not linked");
+    assert!(dash.html.contains("status=submitted"));
+
+    let admin = app.admin().await;
+    let b = Browser::signed_in(&app, &admin.email, STAFF_PASSWORD).await;
+    let audit = b.get("/admin/audit").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.html.contains("<span>批次</span>"), "batch named");
+    assert!(!audit.html.contains("<span>batch</span>"));
+}

@@ -318,7 +318,9 @@ async fn render(
             context! {
                 status => s.as_str(),
                 count => n,
-                href => format!("/review?batch_id={id_str}&status={}", s.as_str()),
+                // Drafts are counted but not listed to reviewers (only submitted ones are).
+                href => (*s != Status::Draft)
+                    .then(|| format!("/review?batch_id={id_str}&status={}", s.as_str())),
                 current => false,
             }
         })
