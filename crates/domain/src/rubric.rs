@@ -15,6 +15,9 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
 /// The categories in the order of the form (API.md category keys).
+/// The default rubric's file, as shipped (seed/scoring-rubric.json).
+pub const DEFAULT_RUBRIC_JSON: &str = include_str!("../../../seed/scoring-rubric.json");
+
 pub const CATEGORY_KEYS: [&str; 7] = [
     "titles",
     "awards",
@@ -508,8 +511,7 @@ impl RubricDef {
     /// The default rubric shipped with TalentLib (its parsing is covered by tests).
     #[allow(clippy::expect_used)]
     pub fn default_rubric() -> RubricDef {
-        let v: Value = serde_json::from_str(include_str!("../../../seed/scoring-rubric.json"))
-            .expect("embedded rubric is JSON");
+        let v: Value = serde_json::from_str(DEFAULT_RUBRIC_JSON).expect("embedded rubric is JSON");
         RubricDef::parse(&v).expect("embedded default rubric is valid")
     }
 

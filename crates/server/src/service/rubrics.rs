@@ -20,6 +20,46 @@ fn parse_row(row: &RubricRow) -> AppResult<RubricDef> {
     })
 }
 
+/// The highest reference wage accepted, in yuan a year (a typo guard, far above any real wage).
+pub const MAX_REFERENCE_WAGE_CNY: i64 = 10_000_000;
+
+/// Publishes the rubric in force again as `version`, with the reference wage of personal
+/// compensation set to `wage_cny` yuan a year: the yearly figure an administrator sets
+/// (scoring-rubric.md F, e.g. Chongqing's average annual wage), without editing the file.
+pub async fn publish_reference_wage(
+    st: &AppState,
+    actor: &Actor,
+    version: &str,
+    wage_cny: i64,
+) -> AppResult<RubricDef> {
+    actor.user.require_any(&[Role::Admin])?;
+    if !(1..=MAX_REFERENCE_WAGE_CNY).contains(&wage_cny) {
+        return Err(AppError::invalid(
+            "reference_wage_cny",
+            talentlib_domain::Problem::OutOfRange {
+                min: 1,
+                max: MAX_REFERENCE_WAGE_CNY,
+            },
+        ));
+    }
+    let text = match rubrics::current(st.store.db()).await? {
+        Some(row) => row.body,
+        None => talentlib_domain::rubric::DEFAULT_RUBRIC_JSON.to_string(),
+    };
+    let mut body: serde_json::Value = serde_json::from_str(&text).map_err(AppError::internal)?;
+    let compensation = body
+        .pointer_mut("/categories/compensation")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("rubric in force has no compensation"))
+        })?;
+    compensation.insert("reference_wage_cny".into(), wage_cny.into());
+    if let Some(root) = body.as_object_mut() {
+        root.insert("version".into(), version.trim().into());
+    }
+    publish(st, actor, &body).await
+}
+
 /// The newest published rubric, or the built-in default when none was published.
 pub async fn current(c: &impl ConnectionTrait) -> AppResult<RubricDef> {
     match rubrics::current(c).await? {

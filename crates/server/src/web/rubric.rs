@@ -38,6 +38,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/rubric", get(get_rubric).post(post_rubric))
+        .route(
+            "/admin/rubric/reference-wage",
+            axum::routing::post(post_reference_wage),
+        )
         .route("/admin/rubric/{version}", get(get_version))
 }
 
@@ -200,6 +204,16 @@ struct Attempt {
     message: Option<String>,
     /// Every problem of a well-formed but invalid rubric: `{path, message}`.
     problems: Vec<Value>,
+    /// The reference-wage form as typed, with what was wrong, after a failed attempt.
+    wage: Option<WageAttempt>,
+}
+
+#[derive(Serialize)]
+struct WageAttempt {
+    version: String,
+    amount: String,
+    version_error: Option<String>,
+    amount_error: Option<String>,
 }
 
 async fn render(
@@ -222,7 +236,23 @@ async fn render(
             version,
         })
         .collect();
+    let wage = attempt.wage.unwrap_or_else(|| WageAttempt {
+        // A new version name: the one in force and the year the wage is for.
+        version: format!(
+            "{}-{}",
+            current.version,
+            crate::state::today_in_chongqing().year()
+        ),
+        amount: current
+            .compensation
+            .reference_wage_cny
+            .map(|w| format!("{w:.0}"))
+            .unwrap_or_default(),
+        version_error: None,
+        amount_error: None,
+    });
     let ctx = context! {
+        wage => Value::from_serialize(&wage),
         rubric => rubric_ctx(page.lang, &current),
         current_href => version_href(&current.version),
         versions => versions,
@@ -324,8 +354,8 @@ async fn post_rubric(
                 .collect();
             let attempt = Attempt {
                 json: keep,
-                message: None,
                 problems,
+                ..Attempt::default()
             };
             render(&st, &page, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
         }
@@ -343,8 +373,85 @@ impl Attempt {
             json,
             message: Some(message),
             problems: Vec::new(),
+            wage: None,
         }
     }
+}
+
+/// `POST /admin/rubric/reference-wage`: the rubric in force published again as a new version
+/// with the year's reference wage for personal compensation.
+async fn post_reference_wage(
+    State(st): State<AppState>,
+    page: PageCtx,
+    form: Result<
+        axum::extract::Form<Vec<(String, String)>>,
+        axum::extract::rejection::FormRejection,
+    >,
+) -> Result<Response, PageError> {
+    let actor = require_admin(&page)?;
+    let axum::extract::Form(pairs) =
+        form.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    page.check_csrf(field("csrf_token"))?;
+    let (version, amount) = (field("version"), field("reference_wage_cny"));
+    // 95,000 and 95 000 are read as 95000.
+    let digits: String = amount
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '_'))
+        .collect();
+    let result = match digits.trim().parse::<i64>() {
+        Ok(wage) => rubrics::publish_reference_wage(&st, &actor, version, wage).await,
+        Err(_) if digits.trim().is_empty() => Err(AppError::invalid(
+            "reference_wage_cny",
+            talentlib_domain::Problem::Required,
+        )),
+        Err(_) => Err(AppError::invalid(
+            "reference_wage_cny",
+            talentlib_domain::Problem::WrongType {
+                expected: "integer",
+            },
+        )),
+    };
+    let mut typed = WageAttempt {
+        version: version.to_string(),
+        amount: amount.to_string(),
+        version_error: None,
+        amount_error: None,
+    };
+    let status = match result {
+        Ok(_) => {
+            return Ok(redirect_with_flash(
+                "/admin/rubric",
+                Some("flash.rubric.published"),
+            ))
+        }
+        Err(AppError::Invalid(errors)) => {
+            for e in &errors {
+                let message = Some(i18n::problem(page.lang, &e.problem));
+                if e.path == "reference_wage_cny" {
+                    typed.amount_error = message;
+                } else {
+                    typed.version_error = message;
+                }
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(e @ AppError::Rule(RuleError::RubricVersionTaken)) => {
+            typed.version_error = Some(e.message(page.lang));
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(page.error(e)),
+    };
+    let attempt = Attempt {
+        wage: Some(typed),
+        ..Attempt::default()
+    };
+    render(&st, &page, status, attempt).await
 }
 
 // ------------------------------------------------------------------ GET /admin/rubric/{version}

@@ -457,3 +457,55 @@ async fn the_draft_count_is_no_link_and_audit_targets_are_named() {
     assert!(audit.html.contains("<span>批次</span>"), "batch named");
     assert!(!audit.html.contains("<span>batch</span>"));
 }
+
+/// The reference wage of personal compensation is set in a form, not by editing the rubric
+/// file: the rubric in force is published again as a new version with it; bad input comes back
+/// as typed with the problem beside its field.
+#[tokio::test]
+async fn an_admin_sets_the_reference_wage_in_a_form() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let b = Browser::signed_in(&app, &admin.email, STAFF_PASSWORD).await;
+    let page = b.get("/admin/rubric").await;
+    assert!(page.html.contains("name=\"reference_wage_cny\""));
+
+    let bad = b
+        .post(
+            "/admin/rubric/reference-wage",
+            &[
+                ("reference_wage_cny", "十万"),
+                ("version", "default-1-2026"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("value=\"十万\""), "kept as typed");
+    let taken = b
+        .post(
+            "/admin/rubric/reference-wage",
+            &[("reference_wage_cny", "110000"), ("version", "default-1")],
+            None,
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+
+    let ok = b
+        .post(
+            "/admin/rubric/reference-wage",
+            &[
+                ("reference_wage_cny", "110,000"),
+                ("version", "default-1-2026"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let rubric = expect(app.get("/rubric", &admin.token).await, 200).await;
+    assert_eq!(rubric["version"], "default-1-2026", "{rubric}");
+    let def = talentlib::service::rubrics::current(app.state.store.db())
+        .await
+        .unwrap();
+    assert_eq!(def.compensation.reference_wage_cny, Some(110_000.0));
+    assert!(b.get("/admin/rubric").await.html.contains("110000 元/年"));
+}
