@@ -255,6 +255,10 @@ test('review, expert scoring and published ratings', async (t) => {
     await assertVisible(page.getByText('下一步：截止申报'));
     await submitAndWait(page, page.locator('#content').getByRole('button', { name: '截止申报' }));
     await assertVisible(page.getByText('批次已截止申报'));
+    // Back on the batch's own page, where its next step is.
+    assert.ok(new URL(page.url()).pathname === `/batches/${batchId}`, page.url());
+    await assertVisible(page.getByText('下一步：分配评审专家'));
+    await page.goto('/batches');
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: BATCH }) });
     assert.equal((await row.locator('.badge').innerText()).trim(), '已截止');
   });

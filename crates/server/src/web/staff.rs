@@ -458,16 +458,19 @@ async fn post_batches(
 }
 
 #[derive(Deserialize)]
-struct CsrfForm {
+struct CloseForm {
     #[serde(default)]
     csrf_token: String,
+    /// `dashboard` when closed from the batch's own page, which is where its next step is.
+    #[serde(default)]
+    back_to: String,
 }
 
 async fn post_close(
     State(st): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    form: Result<Form<CloseForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let f = read_form(&page, form)?;
@@ -476,7 +479,12 @@ async fn post_close(
     batches::close(&st, &actor, id)
         .await
         .map_err(|e| page.error(e))?;
-    Ok(redirect_with_flash("/batches", Some("flash.batch_closed")))
+    let to = if f.back_to == "dashboard" {
+        format!("/batches/{id}")
+    } else {
+        "/batches".to_string()
+    };
+    Ok(redirect_with_flash(&to, Some("flash.batch_closed")))
 }
 
 /// Field problems with their paths renamed (e.g. `roles[2]` → `roles`, so the message shows
