@@ -162,7 +162,13 @@ test('review, expert scoring and published ratings', async (t) => {
     await titles.getByLabel('核验备注').fill('职称证书日期与申报表不一致');
     await page.locator('#section-education article.review-item').getByLabel('已核对证明材料，信息属实').check();
     await page.getByRole('radio', { name: '退回修改' }).check();
+    // A return without a comment is not confirmed first: the server's message comes at once.
+    const asked = [];
+    const record = (d) => asked.push(d.message());
+    page.on('dialog', record);
     await submitAndWait(page, page.getByRole('button', { name: '保存审核结论' }));
+    page.off('dialog', record);
+    assert.deepEqual(asked, [], 'no confirmation of a return without its comment');
     await assertVisible(page.locator('.error-summary'));
     await assertVisible(page.locator('#comment-error').filter({ hasText: '请填写审核意见' }));
     assert.ok(await page.getByRole('radio', { name: '退回修改' }).isChecked());
@@ -171,7 +177,11 @@ test('review, expert scoring and published ratings', async (t) => {
     // With the comment it is saved.
     await settle(page);
     await page.getByLabel('审核意见').fill(RETURN_COMMENT);
+    page.on('dialog', record);
     await submitAndWait(page, page.getByRole('button', { name: '保存审核结论' }));
+    page.off('dialog', record);
+    assert.equal(asked.length, 1, 'with the comment, the return is confirmed');
+    assert.ok(asked[0].includes('退回修改'), asked[0]);
     await assertVisible(page.getByText('审核结果已保存'));
     assert.equal(new URL(page.url()).pathname, '/review');
   });

@@ -9,18 +9,35 @@ use serde::Serialize;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    WrongType { expected: &'static str },
-    UnknownValue { allowed: String },
+    WrongType {
+        expected: &'static str,
+    },
+    UnknownValue {
+        allowed: String,
+    },
     UnknownField,
-    TooLong { max: usize },
-    TooMany { max: usize },
-    OutOfRange { min: i64, max: i64 },
-    TooManyDecimals { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooManyDecimals {
+        max: usize,
+    },
     InvalidDate,
     InvalidMonth,
     InFuture,
     InvalidEmail,
-    WeakPassword { min: usize },
+    WeakPassword {
+        min: usize,
+    },
+    /// The password typed again differs from the first.
+    PasswordsDiffer,
     InvalidIdNumber,
     IdNumberAge,
     IdNumberGenderMismatch,
@@ -53,6 +70,7 @@ impl Problem {
             Problem::InFuture => "in_future",
             Problem::InvalidEmail => "invalid_email",
             Problem::WeakPassword { .. } => "weak_password",
+            Problem::PasswordsDiffer => "passwords_differ",
             Problem::InvalidIdNumber => "invalid_id_number",
             Problem::IdNumberAge => "id_number_age",
             Problem::IdNumberGenderMismatch => "id_number_gender_mismatch",

@@ -4,6 +4,8 @@
  *
  * Hooks (all by attribute):
  *   data-confirm="message"        on a, button, input[type=submit] or form: confirm() first.
+ *   data-required-when="f=v"      on a field: while field f has value v and this one is blank, no
+ *                                 confirmation is asked (the server's message names what is missing).
  *   data-confirm-fields="a b"     with data-confirm on a submit button: the message names the
  *                                 chosen value of each field ({a}, {b}: the checked radio's or the
  *                                 selected option's label); when one has no value nothing is
@@ -113,10 +115,23 @@
     return '';
   }
 
+  /** A field marked data-required-when="name=value" is blank while `name` has that value. */
+  function conditionallyRequiredBlank(form) {
+    var fields = form.querySelectorAll('[data-required-when]');
+    for (var i = 0; i < fields.length; i++) {
+      var rule = fields[i].getAttribute('data-required-when').split('=');
+      var other = form.elements.namedItem(rule[0]);
+      if (other && other.value === rule[1] && fields[i].value.trim() === '') { return true; }
+    }
+    return false;
+  }
+
   /** The question to ask for a button: null when there is nothing to confirm yet. */
   function confirmation(target) {
     var text = target.getAttribute('data-confirm');
     var names = (target.getAttribute('data-confirm-fields') || '').split(/\s+/).filter(Boolean);
+    // Something required is missing: the server's answer names it; a question would only delay it.
+    if (target.form && conditionallyRequiredBlank(target.form)) { return null; }
     if (!names.length || !target.form) { return text; }
     var params = {};
     for (var i = 0; i < names.length; i++) {

@@ -269,6 +269,23 @@ pub struct ListFilter {
     pub district_code: Option<String>,
     /// Name or employer contains this text.
     pub text: Option<String>,
+    /// Only applications whose major is (true) or is not (false) flagged for the reviewer.
+    pub major_flagged: Option<bool>,
+    pub order: ListOrder,
+}
+
+/// The order of an application list; every order ends with the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Latest change first (what a district officer following drafts wants).
+    #[default]
+    RecentChange,
+    /// Earliest submitted first: the reviewers' queue, first come first served (unsubmitted last).
+    SubmittedFirst,
+    /// Latest submitted first (unsubmitted last).
+    SubmittedLast,
+    /// By name (code point order), unnamed last.
+    Name,
 }
 
 /// A list line: no form, no identity data.
@@ -352,6 +369,9 @@ fn filter_condition(f: &ListFilter) -> Condition {
                 .add(Expr::col(application::Column::Employer).like(crate::accounts::contains(t))),
         );
     }
+    if let Some(flagged) = f.major_flagged {
+        all = all.add(application::Column::MajorFlagged.eq(flagged));
+    }
     all
 }
 
@@ -366,7 +386,7 @@ pub async fn list(
         .filter(scope_condition(scope))
         .filter(filter_condition(filter));
     let total = query.clone().count(c).await?;
-    let rows = line_query(query)
+    let rows = line_query(query, filter.order)
         .offset(page.offset())
         .limit(page.per_page)
         .into_model::<LineRow>()
@@ -384,7 +404,10 @@ pub async fn list_all(
     let query = application::Entity::find()
         .filter(scope_condition(scope))
         .filter(filter_condition(filter));
-    let rows = line_query(query).into_model::<LineRow>().all(c).await?;
+    let rows = line_query(query, filter.order)
+        .into_model::<LineRow>()
+        .all(c)
+        .await?;
     rows.into_iter().map(to_line).collect()
 }
 
@@ -517,10 +540,22 @@ const LINE_COLUMNS: [application::Column; 13] = [
     application::Column::PublicConsent,
 ];
 
-fn line_query(query: sea_orm::Select<application::Entity>) -> sea_orm::Select<application::Entity> {
-    line_columns(query)
-        .order_by_desc(application::Column::UpdatedAt)
-        .order_by_asc(application::Column::ApplicationId)
+fn line_query(
+    query: sea_orm::Select<application::Entity>,
+    order: ListOrder,
+) -> sea_orm::Select<application::Entity> {
+    use application::Column as C;
+    use sea_orm::sea_query::NullOrdering::Last;
+    use sea_orm::Order::{Asc, Desc};
+    let query = line_columns(query);
+    // Both databases sort NULLs the same way only when told to.
+    let query = match order {
+        ListOrder::RecentChange => query.order_by_desc(C::UpdatedAt),
+        ListOrder::SubmittedFirst => query.order_by_with_nulls(C::SubmittedAt, Asc, Last),
+        ListOrder::SubmittedLast => query.order_by_with_nulls(C::SubmittedAt, Desc, Last),
+        ListOrder::Name => query.order_by_with_nulls(C::Name, Asc, Last),
+    };
+    query.order_by_asc(C::ApplicationId)
 }
 
 fn line_columns(

@@ -153,6 +153,7 @@ impl ListQuery {
                     status,
                     district_code,
                     text,
+                    ..ListFilter::default()
                 },
                 page,
             )),

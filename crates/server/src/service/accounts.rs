@@ -99,6 +99,13 @@ async fn insert_account(
 }
 
 /// A designer registers themself (API.md `POST /auth/register`).
+/// Every problem of a registration, without registering (for a form that adds its own checks).
+pub fn registration_problems(r: &Registration) -> Vec<FieldError> {
+    check_identity(&r.email, &r.password, &r.name)
+        .err()
+        .unwrap_or_default()
+}
+
 pub async fn register(st: &AppState, r: Registration, ip: &str) -> AppResult<Account> {
     let (email, name) =
         check_identity(&r.email, &r.password, &r.name).map_err(AppError::Invalid)?;

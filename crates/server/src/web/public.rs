@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::context;
 use serde::Deserialize;
+use talentlib_domain::{FieldError, Problem};
 use talentlib_store::accounts::SessionKind;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -113,7 +114,7 @@ async fn get_register(State(st): State<AppState>, page: PageCtx) -> Response {
 }
 
 /// The registration form's fields, in the order register.html shows them.
-const REGISTER_FIELDS: [&str; 3] = ["name", "email", "password"];
+const REGISTER_FIELDS: [&str; 4] = ["name", "email", "password", "password_confirm"];
 
 #[derive(Deserialize)]
 struct RegisterForm {
@@ -121,10 +122,24 @@ struct RegisterForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The password typed again (the web form only: a typo would lock the designer out).
+    #[serde(default)]
+    password_confirm: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
     csrf_token: String,
+}
+
+/// The problem of the repeated password, if any (none while the password itself is blank).
+fn confirmation_problem(password: &str, again: &str) -> Option<Problem> {
+    if password.is_empty() || again == password {
+        None
+    } else if again.is_empty() {
+        Some(Problem::Required)
+    } else {
+        Some(Problem::PasswordsDiffer)
+    }
 }
 
 async fn post_register(
@@ -138,7 +153,15 @@ async fn post_register(
         password: f.password.clone(),
         name: f.name.clone(),
     };
-    let errors = match accounts::register(&st, r, &page.ip).await {
+    let outcome = match confirmation_problem(&f.password, &f.password_confirm) {
+        Some(problem) => {
+            let mut errors = accounts::registration_problems(&r);
+            errors.push(FieldError::new("password_confirm", problem));
+            Err(AppError::Invalid(errors))
+        }
+        None => accounts::register(&st, r, &page.ip).await,
+    };
+    let errors = match outcome {
         Ok(_) => {
             // Signed in straight away: the next step is the application.
             let (token, session, _) =
@@ -152,10 +175,7 @@ async fn post_register(
         }
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Rule(talentlib_domain::RuleError::EmailTaken)) => {
-            vec![talentlib_domain::FieldError::new(
-                "email",
-                talentlib_domain::Problem::EmailTaken,
-            )]
+            vec![FieldError::new("email", Problem::EmailTaken)]
         }
         Err(e) => return Err(page.error(e)),
     };

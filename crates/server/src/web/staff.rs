@@ -28,7 +28,7 @@ use talentlib_domain::ids::BatchId;
 use talentlib_domain::paging::Page;
 use talentlib_domain::roles::Role;
 use talentlib_domain::{FieldError, RuleError};
-use talentlib_store::applications::{ApplicationLine, ListFilter};
+use talentlib_store::applications::{ApplicationLine, ListFilter, ListOrder};
 use talentlib_store::batches::BatchRow;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -65,8 +65,39 @@ struct ListQuery {
     batch_id: Option<String>,
     district_code: Option<String>,
     q: Option<String>,
+    /// `flagged` / `listed`: only majors outside / inside the reference list (reviewers).
+    major: Option<String>,
+    /// One of `REVIEW_SORTS` (reviewers).
+    sort: Option<String>,
     page: Option<String>,
     per_page: Option<String>,
+}
+
+/// The reviewers' list orders, the default (the queue: first submitted, first reviewed) first.
+const REVIEW_SORTS: [(&str, ListOrder); 4] = [
+    ("submitted_asc", ListOrder::SubmittedFirst),
+    ("submitted_desc", ListOrder::SubmittedLast),
+    ("updated", ListOrder::RecentChange),
+    ("name", ListOrder::Name),
+];
+
+/// The reviewers' sort by its query key; an unknown key is the default.
+fn review_sort(raw: Option<&str>) -> (&'static str, ListOrder) {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    REVIEW_SORTS
+        .iter()
+        .find(|(key, _)| *key == raw)
+        .copied()
+        .unwrap_or(REVIEW_SORTS[0])
+}
+
+/// The major filter by its query key: `flagged` true, `listed` false, anything else none.
+fn major_filter(raw: Option<&str>) -> Option<bool> {
+    match raw.map(str::trim) {
+        Some("flagged") => Some(true),
+        Some("listed") => Some(false),
+        _ => None,
+    }
 }
 
 /// An unreadable query string (e.g. a repeated parameter) reads as no filter at all.
@@ -290,6 +321,8 @@ async fn get_review(
     let district = known_district(q.district_code.as_deref());
     let status = q.status.as_deref().and_then(Status::parse);
     let text = opt_text(q.q.as_deref(), MAX_SEARCH_CHARS);
+    let major = major_filter(q.major.as_deref());
+    let (sort_key, order) = review_sort(q.sort.as_deref());
     let paging = lenient_page(q.page.as_deref(), q.per_page.as_deref());
 
     let base = ListFilter {
@@ -303,6 +336,8 @@ async fn get_review(
         status,
         district_code: district.clone(),
         text: text.clone(),
+        major_flagged: major,
+        order,
         ..base
     };
     let (rows, total, shown) = fetch(&st, &actor, &filter, paging)
@@ -314,11 +349,24 @@ async fn get_review(
     let status_str = status.map(|s| s.as_str()).unwrap_or_default();
     let district_str = district.clone().unwrap_or_default();
     let text_str = text.clone().unwrap_or_default();
+    let major_str = match major {
+        Some(true) => "flagged",
+        Some(false) => "listed",
+        None => "",
+    };
+    // The default order stays out of links.
+    let sort_str = if sort_key == REVIEW_SORTS[0].0 {
+        ""
+    } else {
+        sort_key
+    };
     let filters = [
         ("batch_id", batch_str.as_str()),
         ("district_code", district_str.as_str()),
         ("status", status_str),
+        ("major", major_str),
         ("q", text_str.as_str()),
+        ("sort", sort_str),
     ];
     // Reviewers see drafts only if another role of theirs allows it (admins); offer the
     // draft filter only then.
@@ -339,11 +387,18 @@ async fn get_review(
         total => total,
         everything => counts.iter().map(|(_, n)| n).sum::<u64>(),
         pager => pager("/review", &filters, shown, total),
-        values => context! { batch_id => batch_str, status => status_str, district_code => district_str, q => text_str },
+        values => context! {
+            batch_id => batch_str, status => status_str, district_code => district_str,
+            q => text_str, major => major_str, sort => sort_key,
+        },
         batch_options => batch_options(&all_batches),
         district_options => district_options(page.lang),
         status_options => status_options(page.lang, &statuses),
-        filtered => status.is_some() || text.is_some() || district.is_some(),
+        major_options => ["flagged", "listed"]
+            .map(|k| [k.to_string(), page.t(&format!("review_page.major_filter.{k}"))]),
+        sort_options => REVIEW_SORTS
+            .map(|(k, _)| [k.to_string(), page.t(&format!("review_page.sort.{k}"))]),
+        filtered => status.is_some() || text.is_some() || district.is_some() || major.is_some(),
         can_manage_batches => true,
     };
     Ok(page.render(&st, "staff_review.html", ctx))

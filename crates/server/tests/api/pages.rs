@@ -115,7 +115,7 @@ impl Browser {
     }
 }
 
-const STAFF_PASSWORD: &str = "staff-password-1";
+pub(crate) const STAFF_PASSWORD: &str = "staff-password-1";
 
 #[tokio::test]
 async fn the_language_switch_keeps_the_query_and_leaves_a_posted_page_for_its_form() {
@@ -218,9 +218,48 @@ async fn the_registration_summary_lists_the_problems_in_the_forms_order() {
     let summary = &page.html[page.html.find("error-summary").unwrap()..];
     let at = positions(
         summary,
-        &["href=\"#name\"", "href=\"#email\"", "href=\"#password\""],
+        &[
+            "href=\"#name\"",
+            "href=\"#email\"",
+            "href=\"#password\"",
+            "href=\"#password_confirm\"",
+        ],
     );
-    assert!(at[0] < at[1] && at[1] < at[2], "{at:?}");
+    assert!(at[0] < at[1] && at[1] < at[2] && at[2] < at[3], "{at:?}");
+}
+
+/// The web form asks for the password twice; a difference is refused and creates no account.
+#[tokio::test]
+async fn registering_on_the_web_needs_the_password_twice_alike() {
+    let app = spawn_app().await;
+    let mut b = Browser::anonymous(&app);
+    b.csrf = csrf_of(&b.get("/register").await.html);
+    let fields = |again: &'static str| {
+        [
+            ("name", "王设计"),
+            ("email", "twice@example.cn"),
+            ("password", "long-enough-password"),
+            ("password_confirm", again),
+        ]
+    };
+    let page = b
+        .post("/register", &fields("long-enough-passwort"), None)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("两次输入的密码不一致"));
+    assert!(page.html.contains("twice@example.cn"), "the email is kept");
+    let res = app
+        .sign_in("twice@example.cn", "long-enough-password")
+        .await;
+    assert_eq!(res.status(), 401, "no account was created");
+    let page = b
+        .post("/register", &fields("long-enough-password"), None)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let res = app
+        .sign_in("twice@example.cn", "long-enough-password")
+        .await;
+    assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
@@ -508,4 +547,67 @@ async fn an_admin_sets_the_reference_wage_in_a_form() {
         .unwrap();
     assert_eq!(def.compensation.reference_wage_cny, Some(110_000.0));
     assert!(b.get("/admin/rubric").await.html.contains("110000 元/年"));
+}
+
+/// Submits a complete application of `name`, with an unlisted major when `flagged`.
+async fn submit_named(app: &TestApp, name: &str, flagged: bool) {
+    let designer = app.designer().await;
+    let id = app.draft(&designer).await;
+    let mut form = complete_form();
+    form["personal"]["name"] = json!(name);
+    if flagged {
+        form["education"][0]["major_code"] = json!("999999");
+        form["education"][0]["major_name"] = json!("交互与体验设计（自设专业）");
+    }
+    app.save_with_evidence(&designer, &id, form).await;
+    let res = app
+        .post(
+            &format!("/applications/{id}/submit"),
+            &designer.token,
+            json!({}),
+        )
+        .await;
+    expect(res, 200).await;
+}
+
+/// The reviewers' queue: first submitted first by default, other orders on request, and a
+/// filter for majors outside the reference list.
+#[tokio::test]
+async fn the_review_queue_sorts_and_filters_by_flagged_major() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    // Submitted in this order; names chosen so that no order coincides with another.
+    for (name, flagged) in [("乙二", false), ("丙三", true), ("甲一", false)] {
+        submit_named(&app, name, flagged).await;
+    }
+    let reviewer = app.reviewer().await;
+    let order = |html: &str| -> Vec<&'static str> {
+        let mut found: Vec<(usize, &'static str)> = ["甲一", "乙二", "丙三"]
+            .into_iter()
+            .filter_map(|n| html.find(n).map(|at| (at, n)))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    };
+    let queue = |query: &str| format!("/review?batch_id={batch}{query}");
+    let (status, html) = bearer_page(&app, &queue(""), &reviewer.token).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        order(&html),
+        ["乙二", "丙三", "甲一"],
+        "first submitted first"
+    );
+    let (_, html) = bearer_page(&app, &queue("&sort=submitted_desc"), &reviewer.token).await;
+    assert_eq!(order(&html), ["甲一", "丙三", "乙二"]);
+    // Code point order: 丙 U+4E19 < 乙 U+4E59 < 甲 U+7532.
+    let (_, html) = bearer_page(&app, &queue("&sort=name"), &reviewer.token).await;
+    assert_eq!(order(&html), ["丙三", "乙二", "甲一"]);
+    let (_, html) = bearer_page(&app, &queue("&major=flagged"), &reviewer.token).await;
+    assert_eq!(order(&html), ["丙三"]);
+    let (_, html) = bearer_page(&app, &queue("&major=listed&sort=name"), &reviewer.token).await;
+    assert_eq!(order(&html), ["乙二", "甲一"]);
+    // Unknown values read as the defaults, never as an error.
+    let (status, html) = bearer_page(&app, &queue("&major=x&sort=%00"), &reviewer.token).await;
+    assert_eq!(status, 200);
+    assert_eq!(order(&html), ["乙二", "丙三", "甲一"]);
 }

@@ -833,3 +833,114 @@ async fn too_few_experts_says_how_many_and_which_application_cannot_be_covered()
     assert!(message.contains("只有 3 名专家"), "{message}");
     assert!(!message.contains("李设计"), "{message}");
 }
+
+/// On the batch page a draw is committed only after it has been previewed: a commit without a
+/// preview, or of other settings than the previewed ones, shows the preview and saves nothing;
+/// the commit of what was previewed saves exactly that draw.
+#[tokio::test]
+async fn the_batch_page_commits_only_a_previewed_draw() {
+    use crate::pages::{Browser, STAFF_PASSWORD};
+    use reqwest::StatusCode;
+    let s = accepted_scene(2).await;
+    let app = &s.app;
+    let mut experts = Vec::new();
+    for i in 0..3 {
+        experts.push(
+            app.staff(&["expert"], None, Some(&format!("评审单位{i}")))
+                .await,
+        );
+    }
+    let b = Browser::signed_in(app, &s.reviewer.email, STAFF_PASSWORD).await;
+    let assign = format!("/batches/{}/assign", s.batch);
+    let assigned = |body: Value| body["status"] == "scoring";
+    let batch_now = || async {
+        expect(
+            app.get(&format!("/batches/{}", s.batch), &s.reviewer.token)
+                .await,
+            200,
+        )
+        .await
+    };
+    let page = b.get(&format!("/batches/{}", s.batch)).await;
+    assert!(
+        !page.html.contains("name=\"action\" value=\"commit\""),
+        "no commit before a preview"
+    );
+
+    for fields in [
+        vec![
+            ("experts_per_application", "2"),
+            ("seed", "42"),
+            ("action", "commit"),
+        ],
+        vec![
+            ("experts_per_application", "2"),
+            ("action", "commit"),
+            ("previewed", "2:"),
+        ],
+        vec![
+            ("experts_per_application", "2"),
+            ("seed", "42"),
+            ("action", "commit"),
+            ("previewed", "2:41"),
+        ],
+    ] {
+        let page = b.post(&assign, &fields, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{fields:?}");
+        assert!(
+            page.html.contains("assign-preview"),
+            "previewed instead: {fields:?}"
+        );
+        assert!(page.html.contains("name=\"previewed\""));
+        assert!(!assigned(batch_now().await), "nothing saved: {fields:?}");
+    }
+    let draw = expect(
+        app.post(
+            &format!("/batches/{}/assign", s.batch),
+            &s.reviewer.token,
+            json!({"experts_per_application": 2, "seed": 42, "preview": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let page = b
+        .post(
+            &assign,
+            &[
+                ("experts_per_application", "2"),
+                ("seed", "42"),
+                ("action", "commit"),
+                ("previewed", "2:42"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(assigned(batch_now().await));
+    // The saved draw is the previewed one: each expert's assignments are what it drew.
+    for expert in &experts {
+        let mine = expect(app.get("/experts/me/assignments", &expert.token).await, 200).await;
+        let mut saved: Vec<String> = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["application_id"].as_str().unwrap().to_string())
+            .collect();
+        let mut drawn: Vec<String> = draw["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| {
+                i["expert_ids"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(expert.id))
+            })
+            .map(|i| i["application_id"].as_str().unwrap().to_string())
+            .collect();
+        saved.sort();
+        drawn.sort();
+        assert_eq!(saved, drawn, "expert {}", expert.id);
+    }
+}

@@ -561,6 +561,9 @@ pub(super) struct AssignForm {
     seed: String,
     #[serde(default)]
     action: String,
+    /// `per:seed` of the draw the page previewed; a commit saves only that draw.
+    #[serde(default)]
+    previewed: String,
 }
 
 pub(super) async fn post_assign(
@@ -610,7 +613,13 @@ pub(super) async fn post_assign(
             }
         }
     };
-    let preview = f.action != "commit";
+    // The rule: a draw is committed only after it has been seen. A commit of settings
+    // other than the previewed ones (or of no seed, a draw nobody has seen) previews instead.
+    let commit_seen = f.action == "commit"
+        && !seed_raw.is_empty()
+        && f.previewed.trim() == format!("{per_raw}:{seed_raw}");
+    let preview = !commit_seen;
+    let unseen_commit = f.action == "commit" && !commit_seen;
     let mut extra = Extra {
         per: Some(per_raw.clone()),
         seed: Some(seed_raw.clone()),
@@ -637,6 +646,9 @@ pub(super) async fn post_assign(
                 .map_err(|e| page.error(e.into()))?;
             extra.seed = Some(result.seed.to_string());
             extra.preview = Some(preview_ctx(lang, &result, per, &apps, &experts));
+            if unseen_commit {
+                extra.assign_notice = Some(t(lang, "batch.assign.preview_changed"));
+            }
             render(&st, &page, &actor, id, extra, StatusCode::OK).await
         }
         Ok(_) => Ok(redirect_with_flash(
