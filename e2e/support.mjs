@@ -262,7 +262,7 @@ export async function signIn(page, { email, password }) {
   await page.goto('/signin');
   const form = page.locator('form[action="/signin"]');
   await form.getByLabel('电子邮箱').fill(email);
-  await form.getByLabel('密码', { exact: true }).fill(password);
+  await form.getByLabel(/^密码/).fill(password);
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/signin')),
     form.getByRole('button', { name: '登录' }).click(),

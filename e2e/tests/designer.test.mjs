@@ -67,7 +67,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
   await env.step(t, 'registration lists every problem in the order of the form', async () => {
     await page.goto('/register');
     await page.getByLabel('电子邮箱').fill('not-an-email');
-    await page.getByLabel('密码', { exact: true }).fill('short');
+    await page.getByLabel(/^密码/).fill('short');
     await submitAndWait(page, page.getByRole('button', { name: '注册' }));
     const summary = (await page.locator('.error-summary li').allInnerTexts()).map((x) => x.trim());
     assert.equal(summary.length, 4, summary.join(' | '));
@@ -78,7 +78,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
     await page.goto('/register');
     await page.getByLabel('姓名').fill(designer.name);
     await page.getByLabel('电子邮箱').fill(designer.email);
-    await page.getByLabel('密码', { exact: true }).fill('short');
+    await page.getByLabel(/^密码/).fill('short');
     await page.getByLabel('再次输入密码').fill('short');
     await submitAndWait(page, page.getByRole('button', { name: '注册' }));
     const message = await errorBeside(page, 'password');
@@ -89,11 +89,11 @@ test('a designer registers, fills in every section, attaches evidence and submit
 
   await env.step(t, 'registration succeeds and signs the designer in', async () => {
     // A typo in the repeated password is caught before the account exists.
-    await page.getByLabel('密码', { exact: true }).fill(designer.password);
+    await page.getByLabel(/^密码/).fill(designer.password);
     await page.getByLabel('再次输入密码').fill(`${designer.password}x`);
     await submitAndWait(page, page.getByRole('button', { name: '注册' }));
     assert.match(await errorBeside(page, 'password_confirm'), /两次输入的密码不一致/);
-    await page.getByLabel('密码', { exact: true }).fill(designer.password);
+    await page.getByLabel(/^密码/).fill(designer.password);
     await page.getByLabel('再次输入密码').fill(designer.password);
     await submitAndWait(page, page.getByRole('button', { name: '注册' }));
     assert.equal(new URL(page.url()).pathname, '/me/application');
@@ -107,7 +107,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
     // A wrong password is refused with the same message as an unknown email.
     await page.goto('/signin');
     await page.getByLabel('电子邮箱').fill(designer.email);
-    await page.getByLabel('密码', { exact: true }).fill('not-the-password');
+    await page.getByLabel(/^密码/).fill('not-the-password');
     await submitAndWait(page, page.locator('form[action="/signin"]').getByRole('button', { name: '登录' }));
     await assertVisible(page.getByRole('alert').filter({ hasText: '电子邮箱或密码不正确' }));
     await signIn(page, designer);
