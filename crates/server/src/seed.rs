@@ -374,6 +374,7 @@ async fn write_chunk(
                     },
                     status,
                     comment: None,
+                    batch_id: Some(batch_id),
                 },
             ));
         }

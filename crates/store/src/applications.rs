@@ -120,6 +120,7 @@ pub async fn insert_events_many(
             actor_id: Set(e.actor_id.to_string()),
             status: Set(e.status.as_str().to_string()),
             comment: Set(e.comment.clone()),
+            batch_id: Set(e.batch_id.map(|b| b.to_string())),
         });
         application_event::Entity::insert_many(models)
             .exec_without_returning(c)
@@ -622,6 +623,8 @@ pub struct Event {
     pub actor_id: UserId,
     pub status: Status,
     pub comment: Option<String>,
+    /// The batch the application was in at this step (none on events older than the column).
+    pub batch_id: Option<BatchId>,
 }
 
 pub async fn insert_event(c: &impl ConnectionTrait, event_id: uuid::Uuid, e: &Event) -> Result<()> {
@@ -632,6 +635,7 @@ pub async fn insert_event(c: &impl ConnectionTrait, event_id: uuid::Uuid, e: &Ev
         actor_id: Set(e.actor_id.to_string()),
         status: Set(e.status.as_str().to_string()),
         comment: Set(e.comment.clone()),
+        batch_id: Set(e.batch_id.map(|b| b.to_string())),
     })
     .exec_without_returning(c)
     .await?;
@@ -654,6 +658,7 @@ pub async fn events(c: &impl ConnectionTrait, id: ApplicationId) -> Result<Vec<E
                 actor_id: parse_id(&m.actor_id)?,
                 status: parse_status(&m.status)?,
                 comment: m.comment,
+                batch_id: m.batch_id.as_deref().map(parse_id).transpose()?,
             })
         })
         .collect()

@@ -113,6 +113,7 @@ pub mod application_event {
         pub actor_id: String,
         pub status: String,
         pub comment: Option<String>,
+        pub batch_id: Option<String>,
     }
     no_relations!();
 }

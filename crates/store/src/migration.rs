@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(BatchRubric),
             Box::new(BatchWalkIndex),
             Box::new(LibrarySearch),
+            Box::new(EventBatch),
         ]
     }
 }
@@ -866,6 +867,40 @@ impl MigrationTrait for LibrarySearch {
                 .table(n("rating"))
                 .col(n("district_code"))
                 .col(n("is_current"))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// The batch an application was in at each step of its timeline: a returned application
+/// resubmitted after its batch closed moves to the open batch, and its timeline says so.
+/// Events recorded before this migration have none (the timeline then names no batch).
+struct EventBatch;
+
+impl MigrationName for EventBatch {
+    fn name(&self) -> &str {
+        "m0009_event_batch"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for EventBatch {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(n("application_event"))
+                .add_column(text_null("batch_id"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(n("application_event"))
+                .drop_column(n("batch_id"))
                 .to_owned(),
         )
         .await

@@ -308,6 +308,7 @@ pub async fn create(st: &AppState, actor: &Actor) -> AppResult<ApplicationView> 
         actor_id: actor.user.id,
         status: Status::Draft,
         comment: None,
+        batch_id: Some(row.batch_id),
     };
     applications::insert_event(&*tx, new_uuid(), &event).await?;
     audit::by(
@@ -440,6 +441,7 @@ pub async fn submit(st: &AppState, actor: &Actor, id: ApplicationId) -> AppResul
         actor_id: actor.user.id,
         status: Status::Submitted,
         comment: None,
+        batch_id: Some(row.batch_id),
     };
     applications::insert_event(&*tx, new_uuid(), &event).await?;
     let detail = [

@@ -51,6 +51,7 @@ pub async fn decide(
         actor_id: actor.user.id,
         status,
         comment,
+        batch_id: Some(row.batch_id),
     };
     applications::insert_event(&*tx, new_uuid(), &event).await?;
     let detail = format!(

@@ -398,11 +398,15 @@ async fn get_application(
     let rated = progress::rated(&st, page.lang, view.rating.as_ref()).await;
     let description = progress::description(page.lang, view.status, view.stage, rated.as_ref());
     let ratings_href = is_owner.then_some("/me/ratings");
+    let batch_names = progress::moved_batch_names(&st, &view)
+        .await
+        .map_err(|e| page.error(e))?;
     let timeline = progress::timeline(
         page.lang,
         &view,
         rated.as_ref(),
         ratings_href,
+        &batch_names,
         context::local_time,
     );
     // Back to where the viewer works from: their first page (my application, the district's

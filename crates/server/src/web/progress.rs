@@ -8,7 +8,10 @@ use crate::service::applications::ApplicationView;
 use crate::service::rubrics;
 use crate::state::AppState;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use talentlib_domain::application::{Stage, Status};
+use talentlib_domain::ids::BatchId;
+use talentlib_store::applications::Event;
 use talentlib_store::ratings::RatingRow;
 
 /// A published rating as the pages show it.
@@ -47,6 +50,34 @@ pub fn description(lang: Lang, status: Status, stage: Stage, rated: Option<&Rate
     }
 }
 
+/// The submissions that moved the application into another batch (its own had closed while it
+/// was returned): (event index, batch before, batch after).
+fn batch_moves(events: &[Event]) -> Vec<(usize, BatchId, BatchId)> {
+    let mut moves = Vec::new();
+    let mut before: Option<BatchId> = None;
+    for (i, e) in events.iter().enumerate() {
+        if let (Some(from), Some(to)) = (before, e.batch_id) {
+            if from != to && e.status == Status::Submitted {
+                moves.push((i, from, to));
+            }
+        }
+        before = e.batch_id.or(before);
+    }
+    moves
+}
+
+/// The names of the batches the timeline's moves name; no query when nothing moved.
+pub async fn moved_batch_names(
+    st: &AppState,
+    view: &ApplicationView,
+) -> crate::error::AppResult<HashMap<BatchId, String>> {
+    if batch_moves(&view.timeline).is_empty() {
+        return Ok(HashMap::new());
+    }
+    let all = talentlib_store::batches::list(st.store.db()).await?;
+    Ok(all.into_iter().map(|b| (b.id, b.name)).collect())
+}
+
 fn step(label: String, state: &str) -> Value {
     json!({"label": label, "state": state})
 }
@@ -59,12 +90,25 @@ pub fn timeline(
     view: &ApplicationView,
     rated: Option<&Rated>,
     ratings_href: Option<&str>,
+    batch_names: &HashMap<BatchId, String>,
     time: impl Fn(i64) -> String,
 ) -> Value {
     let t = |k: &str| i18n::t(lang, k, &[]);
     let mut steps: Vec<Value> = Vec::new();
     let mut returned_before = false;
-    for e in &view.timeline {
+    let moves = batch_moves(&view.timeline);
+    let name = |b: &BatchId| batch_names.get(b).cloned().unwrap_or_default();
+    for (i, e) in view.timeline.iter().enumerate() {
+        let moved = moves
+            .iter()
+            .find(|(at, _, _)| *at == i)
+            .map(|(_, from, to)| {
+                i18n::t(
+                    lang,
+                    "timeline.moved",
+                    &[("from", name(from)), ("to", name(to))],
+                )
+            });
         let key = match e.status {
             Status::Draft => "timeline.created",
             Status::Submitted if returned_before => "timeline.resubmitted",
@@ -78,7 +122,7 @@ pub fn timeline(
             "label": t(key),
             "state": "done",
             "date": time(e.at),
-            "note": e.comment,
+            "note": e.comment.clone().or(moved),
         }));
     }
     let mark_last_current = |steps: &mut Vec<Value>| {

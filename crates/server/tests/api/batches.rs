@@ -349,6 +349,23 @@ async fn applications_left_behind_by_their_batch_carry_over_to_the_open_one() {
     .await;
     assert_eq!(moved["batch_id"], second.as_str());
     assert_eq!(moved["status"], "submitted");
+    // The timeline says where it went, to the designer and to the reviewer.
+    let note = "原批次“第一批”已截止，本次提交转入“第二批”。";
+    let record = format!("/applications/{back_app}");
+    let review_page = format!("/review/applications/{back_app}");
+    for (path, token) in [
+        (&record, &back.token),
+        (&record, &reviewer.token),
+        (&review_page, &reviewer.token),
+    ] {
+        let (status, html) = crate::pages::bearer_page(&app, path, token).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(note), "{path}");
+    }
+    // A submission that stayed in its batch names no move.
+    let (_, html) =
+        crate::pages::bearer_page(&app, &format!("/applications/{kept_app}"), &kept.token).await;
+    assert!(!html.contains("已截止，本次提交转入"));
 
     // A draft left in a closed batch goes into the next open one.
     let late = app.designer().await;

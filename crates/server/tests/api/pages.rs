@@ -370,7 +370,7 @@ async fn a_long_batch_name_may_wrap_in_the_batches_table() {
 }
 
 /// A page fetched with a bearer token (the pages accept it like the session cookie).
-async fn bearer_page(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+pub(crate) async fn bearer_page(app: &TestApp, path: &str, token: &str) -> (u16, String) {
     let res = app
         .client
         .get(format!("{}{path}", app.base))

@@ -443,6 +443,9 @@ async fn render(
     let personal = values.get("personal").cloned().unwrap_or(Json::Null);
     let sections = sections(lang, view, &values, &draft, &reference, &rubric);
     let rated = progress::rated(st, lang, view.rating.as_ref()).await;
+    let batch_names = &progress::moved_batch_names(st, view)
+        .await
+        .map_err(|e| page.error(e))?;
 
     let labels: HashMap<String, String> = sections
         .iter()
@@ -517,7 +520,7 @@ async fn render(
         },
         item_total => item_total,
         verified_total => verified_total,
-        timeline => progress::timeline(lang, view, rated.as_ref(), None, fmt_minutes),
+        timeline => progress::timeline(lang, view, rated.as_ref(), None, batch_names, fmt_minutes),
         can_decide => view.status == Status::Submitted,
         decisions => decisions,
         values => context! { decision => &draft.decision, comment => &draft.comment },
