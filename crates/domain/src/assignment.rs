@@ -34,6 +34,8 @@ impl SplitMix64 {
 #[derive(Debug, Clone)]
 pub struct Applicant {
     pub application_id: ApplicationId,
+    /// Whose application it is: a designer who is also an expert never scores their own.
+    pub designer_id: UserId,
     /// The applicant's name, only to say which application cannot be covered.
     pub name: Option<String>,
     pub employer: Option<String>,
@@ -97,9 +99,10 @@ fn same_employer(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-/// Whether the expert may score the applicant (conflict of interest: the same employer).
+/// Whether the expert may not score the applicant (conflict of interest): the applicant
+/// themselves, or a colleague at the same employer.
 pub fn is_conflict(applicant: &Applicant, expert: &Expert) -> bool {
-    same_employer(&applicant.employer, &expert.employer)
+    applicant.designer_id == expert.id || same_employer(&applicant.employer, &expert.employer)
 }
 
 /// Draws the assignments. Applications are taken most-constrained first (fewest eligible
@@ -188,6 +191,7 @@ mod tests {
             .iter()
             .map(|e| Applicant {
                 application_id: ApplicationId::from_uuid(Uuid::new_v4()),
+                designer_id: UserId::from_uuid(Uuid::new_v4()),
                 name: None,
                 employer: e.map(str::to_string),
             })
@@ -204,6 +208,22 @@ mod tests {
                     .count()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_designer_who_is_also_an_expert_never_scores_their_own() {
+        let ex = experts(&[None, None, None]);
+        let mut ap = applicants(&[None, None]);
+        ap[0].designer_id = ex[0].id;
+        for seed in 0..50 {
+            let result = assign(&ap, &ex, 2, seed).unwrap();
+            let own = result
+                .iter()
+                .find(|a| a.application_id == ap[0].application_id)
+                .unwrap();
+            assert!(!own.expert_ids.contains(&ex[0].id), "seed {seed}");
+        }
+        assert!(is_conflict(&ap[0], &ex[0]) && !is_conflict(&ap[1], &ex[0]));
     }
 
     #[test]
@@ -291,7 +311,7 @@ mod tests {
         ) {
             let name = |i: u8| Some(format!("单位{i}"));
             let ex: Vec<Expert> = exp_emp.iter().map(|i| Expert { id: UserId::from_uuid(Uuid::new_v4()), employer: name(*i) }).collect();
-            let ap: Vec<Applicant> = app_emp.iter().map(|i| Applicant { application_id: ApplicationId::from_uuid(Uuid::new_v4()), name: None, employer: name(*i) }).collect();
+            let ap: Vec<Applicant> = app_emp.iter().map(|i| Applicant { application_id: ApplicationId::from_uuid(Uuid::new_v4()), designer_id: UserId::from_uuid(Uuid::new_v4()), name: None, employer: name(*i) }).collect();
             if let Ok(result) = assign(&ap, &ex, 2, seed) {
                 for a in &result {
                     let applicant = ap.iter().find(|x| x.application_id == a.application_id).unwrap();

@@ -62,6 +62,12 @@ impl Viewer {
             || (self.has(Role::Expert) && app.assigned_to_viewer)
     }
 
+    /// Deciding on a submitted application (accept, reject, return): reviewers and admins, never
+    /// on their own (a designer who also holds a staff role is a party to it).
+    pub fn can_decide(&self, app: &ApplicationFacts) -> bool {
+        (self.has(Role::Reviewer) || self.has(Role::Admin)) && app.owner != self.id
+    }
+
     /// Only the owner edits, and only while the status allows it (checked separately, so that a
     /// stranger gets 404 and the owner of a submitted application gets 409).
     pub fn is_owner(&self, app: &ApplicationFacts) -> bool {
@@ -152,6 +158,29 @@ mod tests {
             district_code: district,
             status,
             assigned_to_viewer: false,
+        }
+    }
+
+    #[test]
+    fn nobody_decides_on_their_own_application() {
+        let reviewer = user(&[Role::Reviewer], None);
+        let admin = user(&[Role::Admin], None);
+        let designer = user(&[Role::Designer], None);
+        let theirs = app(designer.id, None, Status::Submitted);
+        assert!(reviewer.can_decide(&theirs) && admin.can_decide(&theirs));
+        assert!(!designer.can_decide(&theirs));
+        // A designer who is also given the reviewer or admin role.
+        for roles in [
+            &[Role::Designer, Role::Reviewer][..],
+            &[Role::Designer, Role::Admin][..],
+        ] {
+            let both = Viewer {
+                roles: Roles::new(roles.to_vec()),
+                ..designer.clone()
+            };
+            assert!(both.can_view(&theirs), "they still see it");
+            assert!(!both.can_decide(&theirs), "{roles:?}");
+            assert!(both.can_decide(&app(reviewer.id, None, Status::Submitted)));
         }
     }
 

@@ -406,6 +406,7 @@ mod tests {
             .iter()
             .map(|d| Applicant {
                 application_id: ApplicationId::from_uuid(uuid::Uuid::new_v4()),
+                designer_id: UserId::from_uuid(uuid::Uuid::new_v4()),
                 name: Some(d.name.into()),
                 employer: Some(d.employer.into()),
             })

@@ -407,6 +407,7 @@ async fn write_chunk(
         .iter()
         .map(|a| Applicant {
             application_id: a.id,
+            designer_id: a.designer_id,
             name: a.name.clone(),
             employer: a.employer.clone(),
         })

@@ -1,7 +1,7 @@
 //! The commission's document review: accept, reject, or return for supplement (with a comment
 //! the designer sees), marking each evidence item verified or not.
 
-use super::applications::{load_visible, stored_form, ApplicationView};
+use super::applications::{facts, load_visible, stored_form, ApplicationView};
 use super::{audit, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::{new_uuid, now_millis, AppState};
@@ -30,6 +30,10 @@ pub async fn decide(
         .filter(|c| !c.is_empty());
     let tx = st.store.write().await?;
     let mut row = load_visible(&*tx, actor, id).await?;
+    // Seen (a reviewer sees every submitted application) but not theirs to decide.
+    if !actor.user.viewer().can_decide(&facts(&row)) {
+        return Err(AppError::Forbidden);
+    }
     let status = input.decision.apply(row.status)?;
     let form = stored_form(st, &row)?;
     check_review(

@@ -84,6 +84,7 @@ pub async fn assign(
         .iter()
         .map(|l| Applicant {
             application_id: l.id,
+            designer_id: l.designer_id,
             name: l.name.clone(),
             employer: l.employer.clone(),
         })
@@ -160,6 +161,7 @@ pub async fn swap_expert(
         .ok_or_else(|| AppError::invalid("expert_id", talentlib_domain::Problem::UnknownItem))?;
     let applicant = Applicant {
         application_id: app,
+        designer_id: row.designer_id,
         name: row.name.clone(),
         employer: row.employer.clone(),
     };

@@ -944,3 +944,119 @@ async fn the_batch_page_commits_only_a_previewed_draw() {
         assert_eq!(saved, drawn, "expert {}", expert.id);
     }
 }
+
+/// A designer who also holds a staff role is a party to their own application: as a reviewer
+/// they cannot decide on it (403, and the page offers no decision), as an expert they are never
+/// drawn for it.
+#[tokio::test]
+async fn nobody_reviews_or_scores_their_own_application() {
+    use crate::pages::bearer_page;
+    let app = spawn_app().await;
+    let reviewer = app.reviewer().await;
+    let res = app
+        .post("/batches", &reviewer.token, json!({"name": "本人申报"}))
+        .await;
+    let batch = expect(res, 201).await["id"].as_str().unwrap().to_string();
+    let both = app.staff(&["designer", "reviewer"], None, None).await;
+    let own = app.submitted(&both).await;
+    let path = format!("/applications/{own}/review");
+    let res = app
+        .post(
+            &path,
+            &both.token,
+            json!({"decision": "accept", "items": []}),
+        )
+        .await;
+    expect_error(res, 403, "forbidden").await;
+    let (status, html) =
+        bearer_page(&app, &format!("/review/applications/{own}"), &both.token).await;
+    assert_eq!(status, 200, "they still see it");
+    assert!(html.contains("这是您本人的申报"));
+    assert!(!html.contains("name=\"decision\""), "no decision form");
+    let still = expect(
+        app.get(&format!("/applications/{own}"), &both.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(still["status"], "submitted", "nothing changed");
+
+    // The designer-expert: their application accepted, they are never on its panel.
+    let expert_self = app
+        .staff(&["designer", "expert"], None, Some("甲单位"))
+        .await;
+    let theirs = app.submitted(&expert_self).await;
+    for id in [&own, &theirs] {
+        let res = app
+            .post(
+                &format!("/applications/{id}/review"),
+                &reviewer.token,
+                json!({"decision": "accept", "items": []}),
+            )
+            .await;
+        expect(res, 200).await;
+    }
+    for i in 0..2 {
+        app.staff(&["expert"], None, Some(&format!("乙单位{i}")))
+            .await;
+    }
+    let res = app
+        .post(
+            &format!("/batches/{batch}/close"),
+            &reviewer.token,
+            json!({}),
+        )
+        .await;
+    expect(res, 200).await;
+    for seed in 0..20u64 {
+        let res = app
+            .post(
+                &format!("/batches/{batch}/assign"),
+                &reviewer.token,
+                json!({"experts_per_application": 2, "seed": seed, "preview": true}),
+            )
+            .await;
+        let draw = expect(res, 200).await;
+        let item = draw["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["application_id"] == theirs.as_str())
+            .unwrap()
+            .clone();
+        assert!(
+            !item["expert_ids"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(expert_self.id)),
+            "seed {seed}: {item}"
+        );
+    }
+    // Three experts for one's own application leaves one short: refused, not a self-assignment.
+    let res = app
+        .post(
+            &format!("/batches/{batch}/assign"),
+            &reviewer.token,
+            json!({"experts_per_application": 3}),
+        )
+        .await;
+    expect_error(res, 409, "too_few_experts").await;
+    // Committed: their own application is not among their assignments.
+    let res = app
+        .post(
+            &format!("/batches/{batch}/assign"),
+            &reviewer.token,
+            json!({"experts_per_application": 2}),
+        )
+        .await;
+    expect(res, 200).await;
+    let mine = expect(
+        app.get("/experts/me/assignments", &expert_self.token).await,
+        200,
+    )
+    .await;
+    assert!(mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["application_id"] != theirs.as_str()));
+}

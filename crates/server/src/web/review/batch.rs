@@ -238,6 +238,7 @@ async fn swap_rows(
             on.sort_by_key(|e| by_id.get(e).map(|a| a.name.clone()));
             let applicant = Applicant {
                 application_id: l.id,
+                designer_id: l.designer_id,
                 name: None,
                 employer: l.employer.clone(),
             };

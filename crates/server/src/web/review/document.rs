@@ -443,6 +443,8 @@ async fn render(
     let personal = values.get("personal").cloned().unwrap_or(Json::Null);
     let sections = sections(lang, view, &values, &draft, &reference, &rubric);
     let rated = progress::rated(st, lang, view.rating.as_ref()).await;
+    // A staff member's own application is theirs to follow, never to decide.
+    let own = view.designer_id == actor.user.id;
     let batch_names = &progress::moved_batch_names(st, view)
         .await
         .map_err(|e| page.error(e))?;
@@ -521,7 +523,8 @@ async fn render(
         item_total => item_total,
         verified_total => verified_total,
         timeline => progress::timeline(lang, view, rated.as_ref(), None, batch_names, fmt_minutes),
-        can_decide => view.status == Status::Submitted,
+        can_decide => view.status == Status::Submitted && !own,
+        own => own,
         decisions => decisions,
         values => context! { decision => &draft.decision, comment => &draft.comment },
         errors => errors,
