@@ -302,6 +302,31 @@ test('a designer registers, fills in every section, attaches evidence and submit
     assert.equal(await awards.getByRole('link', { name: /fake\.pdf/ }).count(), 0);
   });
 
+  await env.step(t, 'tabbing through the whole form, no focused control is hidden under the save bar', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#main, main').first().focus().catch(() => {});
+    let focused = 0;
+    const covered = [];
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press('Tab');
+      const r = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const bar = document.querySelector('.actions-sticky');
+        const el = document.activeElement;
+        if (!bar || !el || el === document.body) { done({ end: true }); return; }
+        if (bar.contains(el)) { done({ bar: true }); return; }
+        const b = bar.getBoundingClientRect();
+        const e = el.getBoundingClientRect();
+        done({ id: el.id || el.name || el.tagName, overlap: Math.min(e.bottom, b.bottom) - Math.max(e.top, b.top) });
+      }))));
+      if (r.end) { break; }
+      if (r.bar) { continue; }
+      focused += 1;
+      if (r.overlap > 0) { covered.push(`${r.id} (${Math.round(r.overlap)} px)`); }
+    }
+    assert.ok(focused > 50, `tabbed through the form: ${focused} controls`);
+    assert.deepEqual(covered, [], 'focused controls under the save bar');
+  });
+
   await env.step(t, 'submitting lists every problem beside its field, in Chinese, keeping the input', async () => {
     // The declaration is still unticked and the ID number fails its checksum; a last change
     // typed just before submitting must survive too.

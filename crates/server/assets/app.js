@@ -491,6 +491,23 @@
     if (focusField(id)) { event.preventDefault(); }
   });
 
+  // ---------------------------------------------------------------- sticky action bar
+
+  // A field focused by Tab may land under the action bar stuck to the bottom of the window:
+  // scroll it up until it clears the bar (WCAG 2.4.11). CSS scroll-padding covers most cases;
+  // this covers the bar's real height, which grows when its buttons wrap on a phone.
+  document.addEventListener('focusin', function (event) {
+    var bar = document.querySelector('.actions-sticky');
+    var field = event.target;
+    if (!bar || bar.contains(field) || !field.getBoundingClientRect) { return; }
+    window.requestAnimationFrame(function () {
+      var edge = bar.getBoundingClientRect();
+      var box = field.getBoundingClientRect();
+      var hidden = box.bottom + 8 - edge.top;
+      if (hidden > 0 && box.top < edge.bottom) { window.scrollBy(0, hidden); }
+    });
+  });
+
   // ---------------------------------------------------------------- filters
 
   document.addEventListener('change', function (event) {
