@@ -49,6 +49,13 @@ pub struct ItemCheck {
     pub note: Option<String>,
 }
 
+/// Whether the commission's review form asks for a comment: a return (API.md: required) and a
+/// rejection too, whose designer would otherwise learn no reason. The API, a fixed contract,
+/// requires it for a return only (`check_review`).
+pub fn form_needs_comment(decision: Decision) -> bool {
+    matches!(decision, Decision::Return | Decision::Reject)
+}
+
 /// A checked review: a return needs a comment (the designer must know what to supplement), and
 /// every item named must be an item of the application, once.
 pub fn check_review(
@@ -92,6 +99,14 @@ pub fn check_review(
 mod tests {
     use super::*;
     use uuid::Uuid;
+
+    #[test]
+    fn the_form_asks_a_comment_to_return_or_reject_the_api_to_return() {
+        assert!(form_needs_comment(Decision::Return) && form_needs_comment(Decision::Reject));
+        assert!(!form_needs_comment(Decision::Accept));
+        assert!(check_review(Decision::Reject, None, &[], &[]).is_ok());
+        assert!(check_review(Decision::Return, None, &[], &[]).is_err());
+    }
 
     #[test]
     fn decisions_apply_to_submitted_applications_only() {

@@ -4,7 +4,7 @@
  *
  * Hooks (all by attribute):
  *   data-confirm="message"        on a, button, input[type=submit] or form: confirm() first.
- *   data-required-when="f=v"      on a field: while field f has value v and this one is blank, no
+ *   data-required-when="f=v|w"    on a field: while field f has value v (or w) and this one is blank, no
  *                                 confirmation is asked (the server's message names what is missing).
  *   data-confirm-fields="a b"     with data-confirm on a submit button: the message names the
  *                                 chosen value of each field ({a}, {b}: the checked radio's or the
@@ -121,7 +121,8 @@
     for (var i = 0; i < fields.length; i++) {
       var rule = fields[i].getAttribute('data-required-when').split('=');
       var other = form.elements.namedItem(rule[0]);
-      if (other && other.value === rule[1] && fields[i].value.trim() === '') { return true; }
+      var values = (rule[1] || '').split('|');
+      if (other && values.indexOf(other.value) >= 0 && fields[i].value.trim() === '') { return true; }
     }
     return false;
   }

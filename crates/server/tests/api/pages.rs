@@ -611,3 +611,44 @@ async fn the_review_queue_sorts_and_filters_by_flagged_major() {
     assert_eq!(status, 200);
     assert_eq!(order(&html), ["乙二", "丙三", "甲一"]);
 }
+
+/// The review form asks for the grounds of a rejection as well as for a return's comment (the
+/// API asks only for the latter), so a rejected designer always learns why.
+#[tokio::test]
+async fn the_review_form_needs_a_reason_to_reject() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let designer = app.designer().await;
+    let id = app.submitted(&designer).await;
+    let reviewer = app.reviewer().await;
+    let b = Browser::signed_in(&app, &reviewer.email, STAFF_PASSWORD).await;
+    let path = format!("/review/applications/{id}");
+    let page = b
+        .post(&path, &[("decision", "reject"), ("comment", "  ")], None)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("请填写审核意见"));
+    let still = expect(
+        app.get(&format!("/applications/{id}"), &designer.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(still["status"], "submitted");
+    let page = b
+        .post(
+            &path,
+            &[("decision", "reject"), ("comment", "不属于工业设计领域")],
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let done = expect(
+        app.get(&format!("/applications/{id}"), &designer.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["status"], "rejected");
+    assert_eq!(done["review"]["comment"], "不属于工业设计领域");
+}

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use talentlib_domain::application::Status;
 use talentlib_domain::ids::{ApplicationId, ItemId};
 use talentlib_domain::reference::Reference;
-use talentlib_domain::review::{Decision, ItemCheck};
+use talentlib_domain::review::{form_needs_comment, Decision, ItemCheck};
 use talentlib_domain::rubric::ItemPoints;
 use talentlib_domain::{FieldError, Problem, RuleError};
 
@@ -645,6 +645,16 @@ pub(super) async fn post_document(
         )
         .await;
     };
+    if form_needs_comment(decision) && comment.trim().is_empty() {
+        let view = applications::get(&st, &actor, id)
+            .await
+            .map_err(|e| page.error(e))?;
+        draft
+            .errors
+            .push(FieldError::new("comment", Problem::CommentRequired));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render(&st, &page, &actor, &view, draft, status).await;
+    }
     let input = ReviewInput {
         decision,
         comment: Some(comment),
