@@ -207,7 +207,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
 
   await env.step(t, 'saving refuses a year typed with a unit, beside its field, keeping everything typed', async () => {
     await submitAndWait(page, page.getByRole('button', { name: '保存草稿' }));
-    assert.match(await page.locator('.error-summary h2').innerText(), /有 1 处问题/);
+    assert.match(await page.locator('.error-summary h2').innerText(), /尚未保存：有 1 处问题/);
     const summary = await page.locator('.error-summary li').allInnerTexts();
     assert.deepEqual(summary.map((s) => s.trim()), ['竞赛获奖第 1 项·获奖年份：请用阿拉伯数字填写整数，不带单位或小数点']);
     const message = await errorBeside(page, 'awards-0--year');
@@ -336,7 +336,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
     await page.locator('#personal-design_years').fill('十年');
     await submitAndWait(page, page.getByRole('button', { name: '提交申报' }));
     assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}/edit`);
-    assert.match(await page.locator('.error-summary h2').innerText(), /有 3 处问题/);
+    assert.match(await page.locator('.error-summary h2').innerText(), /尚未保存：有 3 处问题/);
     const summary = (await page.locator('.error-summary li').allInnerTexts()).map((s) => s.trim());
     assert.ok(summary.some((s) => s.startsWith('从事工业设计工作年限：')), summary.join(' | '));
     assert.equal(await page.locator('#personal-design_years').inputValue(), '十年');

@@ -384,11 +384,13 @@ test('review, expert scoring and published ratings', async (t) => {
         if (i === 0 && n === 0) {
           // Above a category's maximum: refused beside the field, the typed scores kept.
           await ep.locator('input[name="scores.titles"]').fill('16');
-          await assertVisible(live.filter({ hasText: /^\d+\.\d\d$/ }));
+          // The live total says at once that it cannot be saved as it is.
+          await assertVisible(live.locator('.live-total-over').filter({ hasText: '有分数超出该项的分值范围，不能保存' }));
           await submitAndWait(ep, ep.getByRole('button', { name: '保存', exact: true }));
           await assertVisible(ep.locator('#scores-titles-error').filter({ hasText: '应在 0 至 15 之间' }));
           assert.equal(await ep.locator('input[name="scores.awards"]').inputValue(), String(expert.sheet.awards));
           await ep.locator('input[name="scores.titles"]').fill(String(expert.sheet.titles));
+          assert.equal(await live.locator('.live-total-over').count(), 0, 'back in range: no warning');
           // On a 1366×768 screen the comment box is reached with Tab and nothing covers it.
           await ep.setViewportSize({ width: 1366, height: 768 });
           await ep.locator('input[name="scores.projects"]').focus();

@@ -7,6 +7,7 @@
  * Texts come from data-* attributes rendered from the locale files:
  *   data-empty  shown when nothing can be summed yet
  *   data-over   appended when the total is above data-max
+ *   data-range  appended when a category's score is outside its [min, max] (it cannot be saved)
  */
 (function () {
   'use strict';
@@ -47,14 +48,23 @@
   var max = Math.round(parseFloat(output.getAttribute('data-max')) * 100);
   var last = output.textContent;
 
+  /** Whether a typed score lies outside the input's own bounds (0 to the category's maximum). */
+  function outOfRange(input, h) {
+    var low = Math.round(parseFloat(input.min) * 100);
+    var high = Math.round(parseFloat(input.max) * 100);
+    return (isFinite(low) && h < low) || (isFinite(high) && h > high);
+  }
+
   function update() {
     var sum = 0;
     var unreadable = false;
     var any = false;
+    var outside = false;
     for (var i = 0; i < inputs.length; i++) {
       var h = hundredths(inputs[i]);
       if (h === null) { unreadable = true; continue; }
       if (normalise(inputs[i].value) !== '') { any = true; }
+      if (outOfRange(inputs[i], h)) { outside = true; }
       sum += h;
     }
     var text;
@@ -65,7 +75,12 @@
       text = output.getAttribute('data-empty') || '';
     } else {
       text = twoDp(sum);
-      if (isFinite(max) && sum > max) { over = output.getAttribute('data-over') || ''; }
+      // A score outside its category's range is what to put right first: the sum means nothing.
+      if (outside) {
+        over = output.getAttribute('data-range') || '';
+      } else if (isFinite(max) && sum > max) {
+        over = output.getAttribute('data-over') || '';
+      }
     }
     // Only a change is written, so the live region announces nothing needlessly.
     if (text + over !== last) {

@@ -124,7 +124,7 @@ async fn render_mine(
         items.push(json!({
             "id": row.id.to_string(),
             "status": row.status.as_str(),
-            "description": progress::description(page.lang, row.status, mine.stage, rated.as_ref()),
+            "description": progress::description(page.lang, row.status, mine.stage, rated.as_ref(), true),
             "rated": rated.is_some(),
             "batch_name": batch.map(|b| b.name.clone()),
             "updated_at": context::local_time(row.updated_at),
@@ -269,7 +269,7 @@ async fn render_edit(
         .as_ref()
         .is_some_and(|b| submission_batch(view.status, b.status, open.is_some()).is_err());
     let ctx = context! {
-        app => context::summary(view, batch.map(|b| b.name), progress::description(page.lang, view.status, view.stage, None)),
+        app => context::summary(view, batch.map(|b| b.name), progress::description(page.lang, view.status, view.stage, None, true)),
         waits_for_batch,
         values,
         form => context::form_spec(page.lang),
@@ -396,7 +396,8 @@ async fn get_application(
     let can_review = view.status.was_submitted()
         && (actor.user.has(Role::Reviewer) || actor.user.has(Role::Admin));
     let rated = progress::rated(&st, page.lang, view.rating.as_ref()).await;
-    let description = progress::description(page.lang, view.status, view.stage, rated.as_ref());
+    let description =
+        progress::description(page.lang, view.status, view.stage, rated.as_ref(), is_owner);
     let ratings_href = is_owner.then_some("/me/ratings");
     let batch_names = progress::moved_batch_names(&st, &view)
         .await

@@ -37,8 +37,15 @@ pub async fn rated(st: &AppState, lang: Lang, rating: Option<&RatingRow>) -> Opt
     })
 }
 
-/// Where the application stands, in one sentence.
-pub fn description(lang: Lang, status: Status, stage: Stage, rated: Option<&Rated>) -> String {
+/// Where the application stands, in one sentence: to its owner in the second person ("please
+/// revise…"), to staff about the applicant.
+pub fn description(
+    lang: Lang,
+    status: Status,
+    stage: Stage,
+    rated: Option<&Rated>,
+    owner: bool,
+) -> String {
     match (stage, rated) {
         (Stage::Rated, Some(r)) => i18n::t(
             lang,
@@ -46,6 +53,9 @@ pub fn description(lang: Lang, status: Status, stage: Stage, rated: Option<&Rate
             &[("stars", r.stars.clone()), ("total", r.total.clone())],
         ),
         (Stage::Scoring, _) => i18n::t(lang, "stage_desc.scoring", &[]),
+        _ if owner && matches!(status, Status::Draft | Status::Returned) => {
+            i18n::t(lang, &format!("status_desc.own_{}", status.as_str()), &[])
+        }
         _ => i18n::t(lang, &format!("status_desc.{}", status.as_str()), &[]),
     }
 }

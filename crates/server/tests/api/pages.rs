@@ -652,3 +652,38 @@ async fn the_review_form_needs_a_reason_to_reject() {
     assert_eq!(done["status"], "rejected");
     assert_eq!(done["review"]["comment"], "不属于工业设计领域");
 }
+
+/// Before closing, the batch page says what closing means for drafts and returned applications.
+#[tokio::test]
+async fn the_open_batch_page_warns_of_drafts_and_returns_before_closing() {
+    let app = spawn_app().await;
+    let batch = app.open_batch().await;
+    let reviewer = app.reviewer().await;
+    let dashboard = format!("/batches/{batch}");
+    let (_, html) = bearer_page(&app, &dashboard, &reviewer.token).await;
+    assert!(!html.contains("份草稿尚未提交") && !html.contains("份退回修改的申报尚未重新提交"));
+    let drafting = app.designer().await;
+    app.draft(&drafting).await;
+    let back = app.designer().await;
+    let id = app.submitted(&back).await;
+    let res = app
+        .post(
+            &format!("/applications/{id}/review"),
+            &reviewer.token,
+            json!({"decision": "return", "comment": "请补充证书", "items": []}),
+        )
+        .await;
+    expect(res, 200).await;
+    let (status, html) = bearer_page(&app, &dashboard, &reviewer.token).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("有 1 份草稿尚未提交"), "drafts named");
+    assert!(
+        html.contains("有 1 份退回修改的申报尚未重新提交"),
+        "returns named"
+    );
+    // The returned designer is addressed in person; staff read about the applicant.
+    let (_, mine) = bearer_page(&app, "/me/application", &back.token).await;
+    assert!(mine.contains("请根据审核意见修改后重新提交"));
+    let (_, record) = bearer_page(&app, &format!("/applications/{id}"), &reviewer.token).await;
+    assert!(record.contains("待申报人根据审核意见修改后重新提交"));
+}

@@ -356,8 +356,18 @@ async fn render(
     let mut finalized_ctx = Value::from(());
     match batch.status {
         BatchStatus::Open => {
+            // What closing does to the applications still on their way, said before closing.
             if submitted > 0 {
                 block("warn", tn(lang, "batch.block.pending_reviews", submitted));
+            }
+            if drafts > 0 {
+                block("warn", tn(lang, "batch.block.drafts_before_close", drafts));
+            }
+            if returned > 0 {
+                block(
+                    "warn",
+                    tn(lang, "batch.block.returned_before_close", returned),
+                );
             }
         }
         BatchStatus::Closed => {
