@@ -149,6 +149,15 @@ fn role_options(lang: Lang) -> Vec<[String; 2]> {
         .collect()
 }
 
+/// The roles a new staff account may start with: designers register themselves.
+fn staff_role_options(lang: Lang) -> Vec<[String; 2]> {
+    Role::ALL
+        .iter()
+        .filter(|r| r.is_staff())
+        .map(|r| [r.as_str().to_string(), role_label(lang, r.as_str())])
+        .collect()
+}
+
 /// The roles editor of one account: whose, and the values shown in the form.
 fn edit_ctx(
     a: &Account,
@@ -252,6 +261,7 @@ async fn render_users(
         list => shown_state.hidden(),
         list_url => shown_state.url(),
         role_options => role_options(page.lang),
+        staff_role_options => staff_role_options(page.lang),
         district_options => district_options(page.lang),
         create => view.create,
         errors => view.create_errors.0,
