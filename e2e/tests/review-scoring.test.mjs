@@ -461,7 +461,9 @@ test('review, expert scoring and published ratings', async (t) => {
       const cells = await row.locator('td').allInnerTexts();
       assert.equal(cells[1].trim(), '2', `${name}: two experts`);
       assert.equal(cells[2].trim(), expectedTotal(panel), `${name}: total`);
+      assert.equal(cells[3].trim(), STAR_NAMES[expectedStars(expectedTotal(panel))], `${name}: stars by the current total`);
     }
+    await assertVisible(table.getByRole('columnheader', { name: '按当前总分的星级' }));
     // The returned application is not among the results.
     assert.ok(!(await mainText(page)).includes(designers.b.name));
     // One application's panel: each expert's sheet with its total.
@@ -486,6 +488,14 @@ test('review, expert scoring and published ratings', async (t) => {
     assert.equal((await page.locator('.page-meta .badge').innerText()).trim(), '结果已发布');
     await assertVisible(page.getByText('评级已发布，本批次工作已全部完成。'));
     await assertVisible(page.getByText('本批次已为 2 份申报评定星级。'));
+    // The results now name each published rating.
+    await page.goto(`/batches/${batchId}/results`);
+    const table = page.getByRole('table', { name: new RegExp(`“${BATCH}”评分结果`) });
+    await assertVisible(table.getByRole('columnheader', { name: '评定星级' }));
+    for (const [name, panel] of Object.entries(draw)) {
+      const row = table.locator('tbody tr').filter({ has: page.getByRole('link', { name }) });
+      assert.equal((await row.locator('td').nth(3).innerText()).trim(), STAR_NAMES[expectedStars(expectedTotal(panel))], name);
+    }
   });
 
   await env.step(t, 'the rated designer sees the stars at /me/ratings and the notifications', async () => {

@@ -8,7 +8,7 @@ use crate::i18n;
 use crate::service::{batches, rubrics, scoring};
 use crate::state::AppState;
 use crate::web::page::{PageCtx, PageError};
-use crate::web::rubric::category_name;
+use crate::web::rubric::{category_name, star_name};
 use crate::web::staff::common::{district_name, encode, time_ctx};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -73,10 +73,10 @@ pub(super) async fn get_results(
     let (batch, _) = batches::get(&st, &actor, id)
         .await
         .map_err(|e| page.error(e))?;
-    let rubric_view = rubrics::for_batch(st.store.db(), id)
+    let rubric = rubrics::for_batch(st.store.db(), id)
         .await
-        .map_err(|e| page.error(e))?
-        .view();
+        .map_err(|e| page.error(e))?;
+    let rubric_view = rubric.view();
     let (order, sort) = order_of(q.sort.as_deref());
     let disagree = matches!(q.disagree.as_deref(), Some("1" | "true" | "on"));
     let per_page = q
@@ -159,6 +159,8 @@ pub(super) async fn get_results(
                 district => l.district_code.as_deref().map(|c| district_name(lang, c)),
                 experts => l.experts_scored,
                 total => fmt::two_dp(l.total),
+                // The batch's rubric maps the total to stars, as finalizing does (and did).
+                stars => star_name(lang, &rubric_view, rubric.stars_for(Points::from_hundredths(l.total))),
                 mean => fmt::two_dp(l.mean),
                 median => fmt::two_dp(l.median),
                 std_dev => fmt::two_dp(l.std_dev),
@@ -179,6 +181,7 @@ pub(super) async fn get_results(
     let ctx = context! {
         batch => batch_ctx,
         ready => true,
+        finalized => batch.status == BatchStatus::Finalized,
         values,
         per_page_options,
         sort_options,
