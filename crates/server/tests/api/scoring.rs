@@ -1060,3 +1060,44 @@ async fn nobody_reviews_or_scores_their_own_application() {
         .iter()
         .all(|a| a["application_id"] != theirs.as_str()));
 }
+
+/// Wide disagreement does not block publishing, but the batch page points it out first.
+#[tokio::test]
+async fn the_batch_page_points_out_wide_disagreement_before_publishing() {
+    use crate::pages::bearer_page;
+    let s = accepted_scene(1).await;
+    let app = &s.app;
+    let mut experts = Vec::new();
+    for i in 0..2 {
+        experts.push(
+            app.staff(&["expert"], None, Some(&format!("单位{i}")))
+                .await,
+        );
+    }
+    let res = app
+        .post(
+            &format!("/batches/{}/assign", s.batch),
+            &s.reviewer.token,
+            json!({"experts_per_application": 2}),
+        )
+        .await;
+    expect(res, 200).await;
+    let dashboard = format!("/batches/{}", s.batch);
+    let warning = "份申报的专家评分分歧较大";
+    let (_, html) = bearer_page(app, &dashboard, &s.reviewer.token).await;
+    assert!(!html.contains(warning), "nothing scored yet");
+    let zeros = json!({"scores": {"titles": 0, "awards": 0, "articles": 0, "ip_rights": 0, "honors": 0, "compensation": 0, "projects": 0}});
+    let id = &s.designers[0].1;
+    for (expert, sheet) in experts.iter().zip([zeros, json!({"scores": full_marks()})]) {
+        let res = app
+            .post(&format!("/applications/{id}/scores"), &expert.token, sheet)
+            .await;
+        expect(res, 200).await;
+    }
+    let (status, html) = bearer_page(app, &dashboard, &s.reviewer.token).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("有 1 {warning}")),
+        "the disagreement is named"
+    );
+}

@@ -441,6 +441,18 @@ async fn render(
                     tn(lang, "batch.block.pending_in_scoring", submitted),
                 );
             }
+            // Wide disagreement does not block publishing, but deserves a look first.
+            let one = talentlib_domain::paging::Page {
+                page: 1,
+                per_page: 1,
+            };
+            let order = talentlib_store::panels::PanelOrder::TotalDesc;
+            let (_, disagreeing) = scoring::batch_panels(st, actor, id, order, true, one)
+                .await
+                .map_err(err)?;
+            if disagreeing > 0 {
+                block("warn", tn(lang, "batch.block.disagreements", disagreeing));
+            }
             let (rows_swap, total_swap, shown) =
                 swap_rows(lang, st, actor, id, &experts, extra.page)
                     .await

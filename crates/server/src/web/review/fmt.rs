@@ -329,7 +329,7 @@ mod tests {
         assert_eq!(explain_rule(Lang::Zh, &title), "副高级职称");
         assert_eq!(
             explain_rule(Lang::Zh, &Rule::ReferenceWageNotSet),
-            "管理员尚未设置参考工资，暂不计分"
+            "管理员尚未设置薪酬参照工资，本项暂不计分"
         );
         // A row without a label is left out rather than shown as a key.
         let odd = Rule::Award {
