@@ -285,15 +285,23 @@ fn logins() -> String {
             DESIGNERS[0].email,
         ),
         ("designer, returned 退回补充".into(), DESIGNERS[1].email),
-        ("designer, submitted 已提交".into(), DESIGNERS[2].email),
     ]);
+    for d in &DESIGNERS[2..] {
+        lines.push(("designer, submitted 已提交".into(), d.email));
+    }
     let mut out = format!("Demo accounts (password for all: {PASSWORD}):\n");
     for (role, email) in lines {
-        // Padded by characters, as the Chinese labels are.
-        let pad = 36usize.saturating_sub(role.chars().count());
+        let pad = 40usize.saturating_sub(terminal_width(&role));
         out.push_str(&format!("  {role}{} {email}\n", " ".repeat(pad)));
     }
     out
+}
+
+/// Columns a label takes in a terminal: Chinese characters and full-width punctuation take two.
+fn terminal_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum()
 }
 
 async fn create(st: &AppState) -> anyhow::Result<()> {
@@ -400,6 +408,22 @@ mod tests {
 
     /// Every demo applicant can be given the default three experts without a colleague, so the
     /// assignment can be tried out in the demo.
+    #[test]
+    fn the_logins_line_up_and_name_every_demo_account() {
+        let printed = logins();
+        let columns: Vec<usize> = printed
+            .lines()
+            .skip(1)
+            // Everything up to the email, padding included.
+            .map(|l| terminal_width(&l[..l.rfind(' ').map_or(0, |at| at + 1)]))
+            .collect();
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "{printed}");
+        for d in &DESIGNERS {
+            assert!(printed.contains(d.email), "{} printed", d.email);
+        }
+        assert_eq!(terminal_width("专家 · 重庆"), 11);
+    }
+
     #[test]
     fn the_demo_experts_cover_every_demo_applicant() {
         let applicants: Vec<Applicant> = DESIGNERS
