@@ -11,6 +11,10 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 /// Trimmed and lower-cased, so one mailbox is one account whatever its spelling.
 pub fn parse_email(raw: &str) -> Result<String, Problem> {
     let email = raw.trim().to_lowercase();
+    // Nothing typed is missing, not malformed: the form says "required".
+    if email.is_empty() {
+        return Err(Problem::Required);
+    }
     if crate::eligibility::is_plausible_email(&email) {
         Ok(email)
     } else {
@@ -105,7 +109,8 @@ mod tests {
     #[test]
     fn account_inputs() {
         assert_eq!(parse_email("  Li@Example.CN ").unwrap(), "li@example.cn");
-        assert!(parse_email("nope").is_err());
+        assert_eq!(parse_email("nope"), Err(Problem::InvalidEmail));
+        assert_eq!(parse_email("  "), Err(Problem::Required));
         assert!(check_password("123456789").is_err());
         assert!(check_password("一二三四五六七八九十").is_ok());
         assert_eq!(parse_name("  张三 ").unwrap(), "张三");

@@ -640,6 +640,49 @@ async fn actor_emails(
     Ok(out)
 }
 
+/// What each entry's target is called: an account's email, a batch's or an applicant's name (no
+/// identity data), so a reader need not look up ids. A rubric's id is its version, readable as is.
+async fn target_names(
+    st: &AppState,
+    entries: &[AuditEntry],
+) -> Result<HashMap<(String, String), String>, AppError> {
+    let db = st.store.db();
+    let mut out = HashMap::new();
+    for e in entries {
+        let Some(id) = e.target_id.as_deref() else {
+            continue;
+        };
+        let key = (e.target_type.clone(), id.to_string());
+        if out.contains_key(&key) {
+            continue;
+        }
+        let name = match e.target_type.as_str() {
+            "account" => match id.parse::<UserId>() {
+                Ok(uid) => account(st, uid).await?.map(|a| a.email),
+                Err(_) => None,
+            },
+            "batch" => match id.parse() {
+                Ok(bid) => talentlib_store::batches::get(db, bid)
+                    .await?
+                    .map(|b| b.name),
+                Err(_) => None,
+            },
+            "application" => match id.parse() {
+                Ok(aid) => talentlib_store::applications::get(db, aid)
+                    .await?
+                    .and_then(|a| a.name)
+                    .filter(|n| !n.trim().is_empty()),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = name {
+            out.insert(key, name);
+        }
+    }
+    Ok(out)
+}
+
 fn short_id(id: &str) -> String {
     if id.chars().count() > 8 {
         format!("{}…", id.chars().take(8).collect::<String>())
@@ -662,6 +705,7 @@ struct AuditLine {
     target_type: String,
     target_id: Option<String>,
     target_short: Option<String>,
+    target_name: Option<String>,
     target_href: Option<String>,
     detail: Option<String>,
 }
@@ -689,6 +733,9 @@ async fn get_audit(
     let emails = actor_emails(&st, &entries, 100)
         .await
         .map_err(|e| page.error(e))?;
+    let names = target_names(&st, &entries)
+        .await
+        .map_err(|e| page.error(e))?;
     let lines: Vec<AuditLine> = entries
         .iter()
         .map(|e| AuditLine {
@@ -707,6 +754,10 @@ async fn get_audit(
             target_type: target_label(page.lang, &e.target_type),
             target_id: e.target_id.clone(),
             target_short: e.target_id.as_deref().map(short_id),
+            target_name: e
+                .target_id
+                .as_ref()
+                .and_then(|t| names.get(&(e.target_type.clone(), t.clone())).cloned()),
             target_href: e
                 .target_id
                 .as_deref()

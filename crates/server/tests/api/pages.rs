@@ -402,6 +402,9 @@ async fn the_audit_log_filters_by_the_actors_email() {
     assert_eq!(status, 200);
     assert!(html.contains(&one.email), "the actor's entries are listed");
     assert!(!html.contains(&other.email), "nobody else's");
+    // Each target is named, not only shown by its id.
+    assert!(html.contains("<span class=\"audit-target-name\">甲批次</span>"));
+    assert!(!html.contains("乙批次"));
     let (_, html) = bearer_page(&app, "/admin/audit?actor=nobody@example.cn", &admin.token).await;
     assert!(!html.contains(&one.email) && !html.contains(&other.email));
 }
