@@ -360,7 +360,23 @@ test('a designer registers, fills in every section, attaches evidence and submit
     await assertVisible(page.locator('#personal-id_number:focus'));
     await page.locator('#personal-id_number').fill(GOOD_ID);
     await page.getByRole('checkbox', { name: /本人承诺：遵守宪法和法律/ }).check();
+    // Saved and checked first; with nothing left to fix, a page of its own asks to confirm.
+    const asked = [];
+    const record = (d) => asked.push(d.message());
+    page.on('dialog', record);
     await submitAndWait(page, page.getByRole('button', { name: '提交申报' }));
+    page.off('dialog', record);
+    assert.deepEqual(asked, [], 'no dialog: the confirmation is a page');
+    assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}/submit`);
+    await assertVisible(page.getByRole('heading', { level: 1, name: '确认提交申报' }));
+    await assertVisible(page.getByText('申报表已保存，并已通过提交前的全部检查。'));
+    await assertVisible(page.locator('dl.details').getByText(designer.name));
+    // Going back to the form changes nothing; the button leads here again.
+    await submitAndWait(page, page.getByRole('link', { name: '返回修改' }));
+    assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}/edit`);
+    assert.equal((await page.locator('.page-meta .badge').innerText()).trim(), '草稿');
+    await submitAndWait(page, page.getByRole('button', { name: '提交申报' }));
+    await submitAndWait(page, page.getByRole('button', { name: '确认提交' }));
     assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}`);
     await assertVisible(page.getByText('申报已提交，请等待审核'));
   });

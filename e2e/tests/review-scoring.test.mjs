@@ -119,6 +119,25 @@ test('review, expert scoring and published ratings', async (t) => {
     }
   });
 
+  await env.step(t, 'the queue filters apply on a mouse choice at once, by keyboard on Enter, focus kept', async () => {
+    await page.goto(`/review?batch_id=${batchId}`);
+    const status = page.locator('select[name="status"]');
+    await status.focus();
+    // Arrow keys step through the choices without reloading the page.
+    const before = page.url();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    assert.equal(page.url(), before, 'no reload on an arrow key');
+    assert.equal(await status.inputValue(), 'submitted');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('status') === 'submitted'), page.keyboard.press('Enter')]);
+    await page.waitForLoadState('domcontentloaded');
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('name')), 'status', 'focus is back on the filter');
+    // Chosen with the mouse (no key pressed): it applies at once.
+    await page.locator('h1').click();
+    await page.waitForTimeout(600);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('sort') === 'name'), page.locator('select[name="sort"]').selectOption('name')]);
+  });
+
   await env.step(t, 'the queue links each application to its document review page', async () => {
     await page.goto(`/review?batch_id=${batchId}`);
     const link = page.getByRole('row').filter({ hasText: designers.b.name }).getByRole('link').first();

@@ -68,6 +68,13 @@ impl Viewer {
         (self.has(Role::Reviewer) || self.has(Role::Admin)) && app.owner != self.id
     }
 
+    /// Whether someone whose own applications have these statuses in a batch is a party to it:
+    /// anything submitted there competes with the rest of the batch, so its owner takes no part in
+    /// the batch's assignment, scores or publication, whatever roles they hold.
+    pub fn party_to_batch(own_statuses: impl IntoIterator<Item = Status>) -> bool {
+        own_statuses.into_iter().any(|s| s.was_submitted())
+    }
+
     /// Only the owner edits, and only while the status allows it (checked separately, so that a
     /// stranger gets 404 and the owner of a submitted application gets 409).
     pub fn is_owner(&self, app: &ApplicationFacts) -> bool {
@@ -158,6 +165,20 @@ mod tests {
             district_code: district,
             status,
             assigned_to_viewer: false,
+        }
+    }
+
+    #[test]
+    fn a_submitted_application_makes_its_owner_a_party_to_the_batch() {
+        assert!(!Viewer::party_to_batch([]));
+        assert!(!Viewer::party_to_batch([Status::Draft]));
+        for s in [
+            Status::Submitted,
+            Status::Returned,
+            Status::Accepted,
+            Status::Rejected,
+        ] {
+            assert!(Viewer::party_to_batch([Status::Draft, s]), "{s:?}");
         }
     }
 

@@ -23,7 +23,8 @@
  *   input[type=file][data-upload-url]  uploads each chosen file (see uploadOne below)
  *   [data-delete-url]             button: confirm, DELETE, remove the row (li/tr/[data-file-row])
  *   .error-summary (tabindex=-1)  focused on load; its links focus the field they point at
- *   [data-autosubmit]             select/input submits its form on change
+ *   [data-autosubmit]             select/input submits its form on change (by keyboard: on Enter
+ *                                 or leaving it); focus returns to it after the reload
  *   button[data-print][hidden]    shown, and prints the page when pressed
  *   form[data-warn-unsaved]       asks before the page is left with changes not saved (not when
  *                                 the form itself is submitted); data-unsaved="true" when the
@@ -511,11 +512,56 @@
 
   // ---------------------------------------------------------------- filters
 
+  // A filter chosen with the mouse applies at once. With the keyboard, arrow keys change a closed
+  // select step by step, so it applies on Enter or when focus leaves it (WCAG 3.2.2), and after
+  // the reload focus comes back to it.
+  var REFOCUS_KEY = 'talentlib.refocus';
+  var keyboardChanged = null;
+
+  function autosubmit(control) {
+    try { if (control.id) { window.sessionStorage.setItem(REFOCUS_KEY, control.id); } } catch (e) { /* private mode */ }
+    submitForm(control.form);
+  }
+
+  function isAutosubmit(control) {
+    return control && control.hasAttribute && control.hasAttribute('data-autosubmit') && control.form;
+  }
+
+  var lastKeyAt = 0;
+  document.addEventListener('keydown', function (event) {
+    if (!isAutosubmit(event.target)) { return; }
+    lastKeyAt = Date.now();
+    if (event.key === 'Enter' && keyboardChanged === event.target) {
+      event.preventDefault();
+      keyboardChanged = null;
+      autosubmit(event.target);
+    }
+  });
+
   document.addEventListener('change', function (event) {
     var control = event.target;
-    if (!control.hasAttribute || !control.hasAttribute('data-autosubmit') || !control.form) { return; }
-    submitForm(control.form);
+    if (!isAutosubmit(control)) { return; }
+    if (Date.now() - lastKeyAt < 500) { keyboardChanged = control; return; }
+    autosubmit(control);
   });
+
+  document.addEventListener('focusout', function (event) {
+    if (keyboardChanged && event.target === keyboardChanged) {
+      var control = keyboardChanged;
+      keyboardChanged = null;
+      autosubmit(control);
+    }
+  });
+
+  function restoreFocus() {
+    var id = null;
+    try {
+      id = window.sessionStorage.getItem(REFOCUS_KEY);
+      window.sessionStorage.removeItem(REFOCUS_KEY);
+    } catch (e) { return; }
+    var control = id && document.getElementById(id);
+    if (control && !document.querySelector('.error-summary')) { control.focus(); }
+  }
 
   // ---------------------------------------------------------------- unsaved changes
 
@@ -562,6 +608,7 @@
   // ---------------------------------------------------------------- on load
 
   function onReady() {
+    restoreFocus();
     var summary = document.querySelector('.error-summary');
     if (summary) {
       if (!summary.hasAttribute('tabindex')) { summary.setAttribute('tabindex', '-1'); }

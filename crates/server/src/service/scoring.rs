@@ -53,6 +53,21 @@ pub struct AssignResult {
     pub items: Vec<Assignment>,
 }
 
+/// A staff member with an application of their own in the batch is a party to it: they take no
+/// part in its assignment, expert scores or publication, and see none of its panels (403).
+async fn require_impartial(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    batch: BatchId,
+) -> AppResult<()> {
+    let own = applications::of_designer(c, actor.user.id).await?;
+    let statuses = own.iter().filter(|a| a.batch_id == batch).map(|a| a.status);
+    if talentlib_domain::permissions::Viewer::party_to_batch(statuses) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 /// Draws (and unless previewing, saves) experts for every accepted application of a closed batch.
 pub async fn assign(
     st: &AppState,
@@ -66,6 +81,7 @@ pub async fn assign(
     let batch = batches::get(&*tx, batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    require_impartial(&*tx, actor, batch_id).await?;
     let next = batch.status.start_scoring()?;
     let everything = ListScope {
         everything: true,
@@ -152,6 +168,7 @@ pub async fn swap_expert(
     let batch = batches::get(&*tx, row.batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    require_impartial(&*tx, actor, row.batch_id).await?;
     if batch.status != talentlib_domain::batch::BatchStatus::Scoring {
         return Err(AppError::Rule(RuleError::BatchNotScoring));
     }
@@ -265,7 +282,8 @@ pub async fn save_scores(
         "score.save",
         "application",
         app,
-        Some(format!("total={}", sheet.total())),
+        // In points, as every page shows them (the sheet counts hundredths).
+        Some(format!("total={:.2}", sheet.total() as f64 / 100.0)),
     )
     .await?;
     tx.commit().await?;
@@ -381,6 +399,7 @@ pub async fn preview_finalize(
 ) -> AppResult<BTreeMap<u8, u64>> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
+    require_impartial(db, actor, batch_id).await?;
     let batch = batches::get(db, batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -429,6 +448,7 @@ pub async fn finalize(st: &AppState, actor: &Actor, batch_id: BatchId) -> AppRes
     let batch = batches::get(&*tx, batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    require_impartial(&*tx, actor, batch_id).await?;
     let next = batch.status.finalize()?;
     let now = now_millis();
     let outcome = tx
@@ -598,7 +618,8 @@ pub async fn panel(
 ) -> AppResult<(Option<talentlib_store::panels::PanelRow>, Vec<ScoreRow>)> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
-    load_visible(db, actor, app).await?;
+    let row = load_visible(db, actor, app).await?;
+    require_impartial(db, actor, row.batch_id).await?;
     Ok((
         talentlib_store::panels::of_application(db, app).await?,
         store_scoring::scores_of(db, app).await?,
@@ -613,6 +634,7 @@ pub async fn progress_by_expert(
 ) -> AppResult<Vec<(UserId, String, u64, u64)>> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
     let db = st.store.db();
+    require_impartial(db, actor, batch).await?;
     let per = store_scoring::progress_by_expert(db, batch).await?;
     let names: HashMap<UserId, String> = accounts::with_role(db, Role::Expert)
         .await?
@@ -637,5 +659,7 @@ pub async fn batch_panels(
     page: talentlib_domain::paging::Page,
 ) -> AppResult<(Vec<talentlib_store::panels::PanelLine>, u64)> {
     actor.user.require_any(&[Role::Reviewer, Role::Admin])?;
-    Ok(talentlib_store::panels::list(st.store.db(), batch, order, disagreement_only, page).await?)
+    let db = st.store.db();
+    require_impartial(db, actor, batch).await?;
+    Ok(talentlib_store::panels::list(db, batch, order, disagreement_only, page).await?)
 }

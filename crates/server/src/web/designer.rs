@@ -47,6 +47,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "application_view.html",
         include_str!("../../templates/application_view.html"),
     ),
+    (
+        "designer_submit.html",
+        include_str!("../../templates/designer_submit.html"),
+    ),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -55,6 +59,14 @@ pub fn router() -> Router<AppState> {
         .route("/me/application/new", post(post_new))
         .route("/applications/{id}", get(get_application))
         .route("/applications/{id}/edit", get(get_edit).post(post_edit))
+        .route(
+            "/applications/{id}/submit",
+            get(get_submit).post(post_submit),
+        )
+}
+
+fn submit_url(id: ApplicationId) -> String {
+    format!("/applications/{id}/submit")
 }
 
 fn edit_url(id: ApplicationId) -> String {
@@ -120,6 +132,11 @@ async fn render_mine(
             Some(Ok(SubmitInto::NewestOpen)) => open.as_ref().map(|b| b.name.clone()),
             _ => None,
         };
+        // Returned while its batch closed: it still goes back into that batch until experts
+        // are assigned, which the designer should know before the chance is gone.
+        let back_into_closed = matches!(target, Some(Ok(SubmitInto::OwnBatch)))
+            && row.status == talentlib_domain::application::Status::Returned
+            && batch.is_some_and(|b| b.status == talentlib_domain::batch::BatchStatus::Closed);
         let rated = progress::rated(st, page.lang, mine.rating.as_ref()).await;
         items.push(json!({
             "id": row.id.to_string(),
@@ -132,6 +149,7 @@ async fn render_mine(
             "review_comment": row.review_comment,
             "can_edit": row.status.is_editable(),
             "carries_over_to": carries_over_to,
+            "back_into_closed": back_into_closed,
             "waits_for_batch": matches!(target, Some(Err(_))),
         }));
     }
@@ -145,6 +163,7 @@ async fn render_mine(
     let ctx = context! {
         applications => items,
         open_batch => open.map(|b| b.name),
+        in_progress,
         can_start,
         problem,
     };
@@ -193,20 +212,10 @@ async fn get_edit(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let id = parse_id(&page, &id)?;
-    let view = applications::get(&st, &actor, id)
-        .await
-        .map_err(|e| page.error(e))?;
-    if !view.can_edit {
-        // The record, with a word on why the form did not open.
-        let why = if view.designer_id != actor.user.id {
-            "flash.not_editable.not_owner"
-        } else if view.status == talentlib_domain::application::Status::Submitted {
-            "flash.not_editable.submitted"
-        } else {
-            "flash.not_editable.decided"
-        };
-        return Ok(redirect_with_flash(&view_url(id), Some(why)));
-    }
+    let view = match editable_or_record(&st, &page, &actor, id).await? {
+        Ok(view) => view,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let mut values = form_values(&view);
     if let Some(section) = query.ok().and_then(|Query(q)| q.add) {
         push_empty_item(&mut values, &section);
@@ -359,23 +368,177 @@ async fn after_save(
             let to = format!("{}#{section}", edit_url(id));
             Ok(redirect_with_flash(&to, Some("flash.item_removed")))
         }
-        Action::Submit => match applications::submit(st, actor, id).await {
-            Ok(_) => Ok(redirect_with_flash(&view_url(id), Some("flash.submitted"))),
-            Err(AppError::Invalid(errors)) => {
-                // Saved, so the form comes back as stored (with the new items' ids).
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                let values = form_values(&saved);
-                let shown = Shown::Saved;
-                Ok(render_edit(st, page, &saved, values, shown, &errors, None, status).await)
+        // Saved and checked: every problem now, beside its field; none, and the designer is
+        // asked to confirm on a page of its own (no dialog before the check, no JavaScript).
+        Action::Submit => {
+            let values = form_values(&saved);
+            let problems = applications::submission_problems(st, actor, id, &values)
+                .await
+                .map_err(|e| page.error(e))?;
+            if problems.is_empty() {
+                return Ok(redirect_with_flash(&submit_url(id), Some("flash.saved")));
             }
-            Err(e @ AppError::Rule(_)) => {
-                let notice = Some(e.message(page.lang));
-                let values = form_values(&saved);
-                let (shown, status) = (Shown::Saved, e.status());
-                Ok(render_edit(st, page, &saved, values, shown, &[], notice, status).await)
-            }
-            Err(e) => Err(page.error(e)),
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(render_edit(
+                st,
+                page,
+                &saved,
+                values,
+                Shown::Saved,
+                &problems,
+                None,
+                status,
+            )
+            .await)
+        }
+    }
+}
+
+/// The outcome of a submission that did not go through: the saved form, with its problems
+/// beside their fields or the rule's notice (no batch open, already applied...).
+async fn refused_submission(
+    st: &AppState,
+    page: &PageCtx,
+    view: &ApplicationView,
+    e: AppError,
+) -> Result<Response, PageError> {
+    let values = form_values(view);
+    match e {
+        AppError::Invalid(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(render_edit(st, page, view, values, Shown::Saved, &errors, None, status).await)
+        }
+        e @ AppError::Rule(_) => {
+            let (notice, status) = (Some(e.message(page.lang)), e.status());
+            Ok(render_edit(st, page, view, values, Shown::Saved, &[], notice, status).await)
+        }
+        e => Err(page.error(e)),
+    }
+}
+
+/// The owner's editable application, or where to go instead: its record, saying why the form
+/// did not open.
+async fn editable_or_record(
+    st: &AppState,
+    page: &PageCtx,
+    actor: &Actor,
+    id: ApplicationId,
+) -> Result<Result<ApplicationView, Response>, PageError> {
+    let view = applications::get(st, actor, id)
+        .await
+        .map_err(|e| page.error(e))?;
+    if view.can_edit {
+        return Ok(Ok(view));
+    }
+    // The record, with a word on why the form did not open.
+    let why = if view.designer_id != actor.user.id {
+        "flash.not_editable.not_owner"
+    } else if view.status == talentlib_domain::application::Status::Submitted {
+        "flash.not_editable.submitted"
+    } else {
+        "flash.not_editable.decided"
+    };
+    Ok(Err(redirect_with_flash(&view_url(id), Some(why))))
+}
+
+// ---------------------------------------------------------------- confirming a submission
+
+async fn get_submit(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let id = parse_id(&page, &id)?;
+    let view = match editable_or_record(&st, &page, &actor, id).await? {
+        Ok(view) => view,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    // Opened directly, or changed since: the same checks as the button's.
+    let values = form_values(&view);
+    let problems = applications::submission_problems(&st, &actor, id, &values)
+        .await
+        .map_err(|e| page.error(e))?;
+    if !problems.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(render_edit(
+            &st,
+            &page,
+            &view,
+            values,
+            Shown::Saved,
+            &problems,
+            None,
+            status,
+        )
+        .await);
+    }
+    // Where it goes: its own batch, or the open one when its own has moved on.
+    let db = st.store.db();
+    let own = talentlib_store::batches::get(db, view.batch_id)
+        .await
+        .map_err(|e| page.error(e.into()))?;
+    let open = batches::open_batch(&st).await.map_err(|e| page.error(e))?;
+    let into =
+        own.as_ref().and_then(
+            |b| match submission_batch(view.status, b.status, open.is_some()) {
+                Ok(SubmitInto::OwnBatch) => Some(b.name.clone()),
+                Ok(SubmitInto::NewestOpen) => open.as_ref().map(|o| o.name.clone()),
+                Err(_) => None,
+            },
+        );
+    let Some(batch_name) = into else {
+        // No batch to submit into: the form says why and offers saving only.
+        return Ok(render_edit(
+            &st,
+            &page,
+            &view,
+            values,
+            Shown::Saved,
+            &[],
+            None,
+            StatusCode::OK,
+        )
+        .await);
+    };
+    let personal = values.get("personal").cloned().unwrap_or(Value::Null);
+    let ctx = context! {
+        app => context! {
+            id => view.id.to_string(),
+            name => personal.get("name").and_then(Value::as_str),
+            items => view.form.item_ids().len(),
+            files => view.attachments.len(),
+            resubmission => view.status == talentlib_domain::application::Status::Returned,
         },
+        batch_name,
+        edit_href => edit_url(id),
+    };
+    Ok(page.render(&st, "designer_submit.html", ctx))
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn post_submit(
+    State(st): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    form: Result<Form<ConfirmForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let Form(f) = form.map_err(|e| page.error(AppError::Malformed(e.body_text())))?;
+    page.check_csrf(&f.csrf_token)?;
+    let id = parse_id(&page, &id)?;
+    let view = match editable_or_record(&st, &page, &actor, id).await? {
+        Ok(view) => view,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    match applications::submit(&st, &actor, id).await {
+        Ok(_) => Ok(redirect_with_flash(&view_url(id), Some("flash.submitted"))),
+        Err(e) => refused_submission(&st, &page, &view, e).await,
     }
 }
 

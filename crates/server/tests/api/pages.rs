@@ -690,3 +690,55 @@ async fn the_open_batch_page_warns_of_drafts_and_returns_before_closing() {
     let (_, record) = bearer_page(&app, &format!("/applications/{id}"), &reviewer.token).await;
     assert!(record.contains("待申报人根据审核意见修改后重新提交"));
 }
+
+/// Submitting on the web: the form saves and checks, then a page of its own asks to confirm.
+/// Opened or posted with problems left, it shows them on the form and submits nothing.
+#[tokio::test]
+async fn the_web_submission_is_confirmed_on_its_own_page_after_the_checks() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let designer = app.designer().await;
+    let b = Browser::signed_in(&app, &designer.email, "designer-password").await;
+    let id = app.draft(&designer).await;
+    let confirm = format!("/applications/{id}/submit");
+    let status_of = || async {
+        expect(
+            app.get(&format!("/applications/{id}"), &designer.token)
+                .await,
+            200,
+        )
+        .await["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // An empty draft: the form with its problems, whether the page is opened or posted.
+    let page = b.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("error-summary") && !page.html.contains("确认提交申报"));
+    let page = b.post(&confirm, &[], None).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status_of().await, "draft");
+    // Complete: the confirmation names the applicant and the batch; confirming submits.
+    fill_completely(&app, &designer, &id).await;
+    let page = b.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("确认提交申报") && page.html.contains("李设计"));
+    assert!(page.html.contains("name=\"csrf_token\""));
+    assert_eq!(status_of().await, "draft", "opening it submits nothing");
+    let page = b.post(&confirm, &[], None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of().await, "submitted");
+    // Submitted: the page leads to the record instead.
+    let page = b.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.headers[header::LOCATION],
+        format!("/applications/{id}").as_str()
+    );
+    // Someone else's application: never their page to confirm.
+    let other = app.designer().await;
+    let ob = Browser::signed_in(&app, &other.email, "designer-password").await;
+    let page = ob.post(&confirm, &[], None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}

@@ -1040,6 +1040,15 @@ async fn nobody_reviews_or_scores_their_own_application() {
         )
         .await;
     expect_error(res, 409, "too_few_experts").await;
+    // A party to the batch (their own application is in it) takes no part in its scoring.
+    let res = app
+        .post(
+            &format!("/batches/{batch}/assign"),
+            &both.token,
+            json!({"experts_per_application": 2, "preview": true}),
+        )
+        .await;
+    expect_error(res, 403, "forbidden").await;
     // Committed: their own application is not among their assignments.
     let res = app
         .post(
@@ -1049,6 +1058,34 @@ async fn nobody_reviews_or_scores_their_own_application() {
         )
         .await;
     expect(res, 200).await;
+    for path in [
+        format!("/batches/{batch}/panels"),
+        format!("/batches/{batch}/progress"),
+        format!("/batches/{batch}/finalize-preview"),
+        format!("/applications/{own}/panel"),
+        format!("/applications/{theirs}/panel"),
+    ] {
+        expect_error(app.get(&path, &both.token).await, 403, "forbidden").await;
+        // Another reviewer is not refused (nothing is scored yet: the preview is 409, a panel
+        // without sheets 404).
+        let other = app.get(&path, &reviewer.token).await.status().as_u16();
+        assert!([200, 404, 409].contains(&other), "{path}: {other}");
+    }
+    let res = app
+        .post(
+            &format!("/batches/{batch}/finalize"),
+            &both.token,
+            json!({}),
+        )
+        .await;
+    expect_error(res, 403, "forbidden").await;
+    for page in [
+        format!("/batches/{batch}/results"),
+        format!("/batches/{batch}/results/{own}"),
+    ] {
+        let (status, _) = bearer_page(&app, &page, &both.token).await;
+        assert_eq!(status, 403, "{page}");
+    }
     let mine = expect(
         app.get("/experts/me/assignments", &expert_self.token).await,
         200,
