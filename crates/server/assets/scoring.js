@@ -15,6 +15,8 @@
   var form = document.querySelector('form[data-score-form]');
   if (!form) { return; }
   var output = form.querySelector('[data-score-total]');
+  // Below the total line, so "/ max" stays beside the total.
+  var warningBox = form.querySelector('[data-score-warning]');
   var inputs = form.querySelectorAll('input[name^="scores."]');
   if (!output || !inputs.length) { return; }
 
@@ -82,14 +84,13 @@
         over = output.getAttribute('data-over') || '';
       }
     }
-    // Only a change is written, so the live region announces nothing needlessly.
+    // Only a change is written, so the live regions announce nothing needlessly.
     if (text + over !== last) {
       output.textContent = text;
-      if (over) {
-        var warning = document.createElement('span');
-        warning.className = 'live-total-over';
-        warning.textContent = over;
-        output.appendChild(warning);
+      if (warningBox) {
+        warningBox.textContent = over;
+      } else if (over) {
+        output.textContent = text + ' ' + over;
       }
       last = text + over;
     }
