@@ -308,9 +308,9 @@ async fn post_edit(
         Action::Remove(section, index) => Some((section, index)),
         _ => None,
     };
-    let body = form_body::to_json(&pairs, skip);
+    let (body, blank_items) = form_body::to_json_counting(&pairs, skip);
     match applications::save(&st, &actor, id, &body).await {
-        Ok(saved) => after_save(&st, &page, &actor, saved, action).await,
+        Ok(saved) => after_save(&st, &page, &actor, saved, action, blank_items).await,
         Err(AppError::Invalid(mut errors)) => {
             // Nothing typed is lost: the form comes back as typed, each problem beside its field.
             let view = applications::get(&st, &actor, id)
@@ -352,9 +352,14 @@ async fn after_save(
     actor: &Actor,
     saved: ApplicationView,
     action: Action,
+    blank_items: usize,
 ) -> Result<Response, PageError> {
     let id = saved.id;
     match action {
+        Action::Save if blank_items > 0 => Ok(redirect_with_flash(
+            &edit_url(id),
+            Some("flash.saved_blank_dropped"),
+        )),
         Action::Save => Ok(redirect_with_flash(&edit_url(id), Some("flash.saved"))),
         Action::Add(section) => {
             let next = form_values(&saved)

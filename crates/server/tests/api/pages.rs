@@ -742,3 +742,39 @@ async fn the_web_submission_is_confirmed_on_its_own_page_after_the_checks() {
     let page = ob.post(&confirm, &[], None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+/// An item added but left wholly empty is no item; saving says so instead of dropping it unremarked.
+#[tokio::test]
+async fn saving_says_when_an_empty_new_item_was_not_kept() {
+    let app = spawn_app().await;
+    app.open_batch().await;
+    let designer = app.designer().await;
+    let id = app.draft(&designer).await;
+    let b = Browser::signed_in(&app, &designer.email, "designer-password").await;
+    let edit = format!("/applications/{id}/edit");
+    let fields = |honor: &'static str| {
+        vec![
+            ("personal.name", "王设计"),
+            ("honors[0].name", honor),
+            ("action", "save"),
+        ]
+    };
+    let res = b.post(&edit, &fields(""), None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(b
+        .get(&edit)
+        .await
+        .html
+        .contains("未填写任何内容的新增条目没有保存"));
+    let res = b.post(&edit, &fields("重庆市优秀设计师"), None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = b.get(&edit).await;
+    assert!(page.html.contains("草稿已保存") && !page.html.contains("新增条目没有保存"));
+    let saved = expect(
+        app.get(&format!("/applications/{id}"), &designer.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(saved["honors"][0]["name"], "重庆市优秀设计师");
+}

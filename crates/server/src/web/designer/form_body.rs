@@ -177,6 +177,13 @@ fn put(map: &mut Map<String, Value>, field: &Field, raw: &str) {
 /// Converts the posted pairs. `skip` names one item (as posted, before compaction) to leave out:
 /// the "remove" button of a page without JavaScript.
 pub fn to_json(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> Value {
+    to_json_counting(pairs, skip).0
+}
+
+/// `to_json`, and how many new items were left wholly empty (and so are no items at all): the
+/// page says so rather than letting an added item vanish unremarked.
+pub fn to_json_counting(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> (Value, usize) {
+    let mut blank_items = 0;
     let mut personal = Map::new();
     let mut compensation = Map::new();
     let mut lists: BTreeMap<&'static str, BTreeMap<u32, Map<String, Value>>> = BTreeMap::new();
@@ -209,13 +216,14 @@ pub fn to_json(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> Value {
     root.insert("personal".into(), Value::Object(personal));
     for section in spec::SECTIONS.iter().filter(|s| s.list) {
         // Ascending index order, compacted; a new item left wholly empty is no item at all.
-        let items: Vec<Value> = lists
-            .remove(section.key)
-            .unwrap_or_default()
+        let posted = lists.remove(section.key).unwrap_or_default();
+        let before = posted.len();
+        let items: Vec<Value> = posted
             .into_values()
             .filter(|item| !item.is_empty())
             .map(Value::Object)
             .collect();
+        blank_items += before - items.len();
         root.insert(section.key.into(), Value::Array(items));
     }
     let given = compensation.keys().any(|k| k != "id");
@@ -227,7 +235,7 @@ pub fn to_json(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> Value {
             Value::Null
         },
     );
-    Value::Object(root)
+    (Value::Object(root), blank_items)
 }
 
 #[cfg(test)]
@@ -325,11 +333,12 @@ mod tests {
             ("honors[0].name", ""),
             ("honors[1].name", ""),
         ]);
-        let v = to_json(&body, None);
+        let (v, blank) = to_json_counting(&body, None);
         assert_eq!(
             v["honors"],
             json!([{"id": "6f1c0b1e-8d7a-4c55-9a53-0d1f5b7e2c11"}])
         );
+        assert_eq!(blank, 1, "the new empty one is counted");
     }
 
     #[test]
