@@ -308,7 +308,7 @@ async fn post_edit(
         Action::Remove(section, index) => Some((section, index)),
         _ => None,
     };
-    let (body, blank_items) = form_body::to_json_counting(&pairs, skip);
+    let (body, blank_items) = form_body::to_json(&pairs, skip);
     match applications::save(&st, &actor, id, &body).await {
         Ok(saved) => after_save(&st, &page, &actor, saved, action, blank_items).await,
         Err(AppError::Invalid(mut errors)) => {

@@ -176,13 +176,9 @@ fn put(map: &mut Map<String, Value>, field: &Field, raw: &str) {
 
 /// Converts the posted pairs. `skip` names one item (as posted, before compaction) to leave out:
 /// the "remove" button of a page without JavaScript.
-pub fn to_json(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> Value {
-    to_json_counting(pairs, skip).0
-}
-
-/// `to_json`, and how many new items were left wholly empty (and so are no items at all): the
-/// page says so rather than letting an added item vanish unremarked.
-pub fn to_json_counting(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> (Value, usize) {
+/// Also says how many new items were left wholly empty (and so are no items at all): the page
+/// says so rather than letting an added item vanish unremarked.
+pub fn to_json(pairs: &[(String, String)], skip: Option<(&str, u32)>) -> (Value, usize) {
     let mut blank_items = 0;
     let mut personal = Map::new();
     let mut compensation = Map::new();
@@ -267,7 +263,7 @@ mod tests {
             ("compensation.annual_income_cny", "360000"),
             ("compensation.year", ""),
         ]);
-        let v = to_json(&body, None);
+        let v = to_json(&body, None).0;
         assert_eq!(
             v,
             json!({
@@ -291,7 +287,7 @@ mod tests {
             ("awards[12].name", "C"),
             ("awards[3].year", "20x4"),
         ]);
-        let v = to_json(&body, None);
+        let v = to_json(&body, None).0;
         assert_eq!(
             v["awards"],
             json!([{"name": "A"}, {"name": "B", "year": "20x4"}, {"name": "C"}])
@@ -313,7 +309,7 @@ mod tests {
             ("compensation.id", "6f1c0b1e-8d7a-4c55-9a53-0d1f5b7e2c11"),
             ("titles[4].name", "  "),
         ]);
-        let v = to_json(&body, None);
+        let v = to_json(&body, None).0;
         assert_eq!(v["personal"]["design_years"], json!(20));
         assert_eq!(v["personal"]["public_consent"], json!(true));
         assert_eq!(v["personal"]["clean_record_declared"], json!(false));
@@ -333,7 +329,7 @@ mod tests {
             ("honors[0].name", ""),
             ("honors[1].name", ""),
         ]);
-        let (v, blank) = to_json_counting(&body, None);
+        let (v, blank) = to_json(&body, None);
         assert_eq!(
             v["honors"],
             json!([{"id": "6f1c0b1e-8d7a-4c55-9a53-0d1f5b7e2c11"}])
@@ -353,7 +349,7 @@ mod tests {
         let Action::Remove(section, index) = action else {
             unreachable!()
         };
-        let v = to_json(&body, Some((section, index)));
+        let v = to_json(&body, Some((section, index))).0;
         assert_eq!(v["awards"], json!([{"name": "A"}, {"name": "C"}]));
     }
 
@@ -402,7 +398,7 @@ mod tests {
             (&long_index, "x"),
             ("awards[999999].name", "far"),
         ]);
-        let v = to_json(&body, None);
+        let v = to_json(&body, None).0;
         // Only the one well-formed name survives, compacted to index 0.
         assert_eq!(v["awards"], json!([{"name": "far"}]));
         assert_eq!(
@@ -421,7 +417,7 @@ mod tests {
             .map(|i| (format!("honors[{}].name", i % 50), "n".to_string()))
             .collect();
         body.push(("personal.name".into(), "late".into()));
-        let v = to_json(&body, None);
+        let v = to_json(&body, None).0;
         assert!(v["personal"].get("name").is_none());
         assert_eq!(v["honors"].as_array().map(Vec::len), Some(50));
     }
@@ -429,7 +425,7 @@ mod tests {
     #[test]
     fn the_last_of_duplicate_names_wins() {
         let body = pairs(&[("personal.name", "A"), ("personal.name", "B")]);
-        assert_eq!(to_json(&body, None)["personal"]["name"], json!("B"));
+        assert_eq!(to_json(&body, None).0["personal"]["name"], json!("B"));
         assert_eq!(first(&body, "personal.name"), "A");
         assert_eq!(first(&body, "missing"), "");
     }
