@@ -102,7 +102,7 @@ pub struct AssignView {
 #[utoipa::path(post, path = "/api/v1/batches/{id}/assign", tag = "scoring", security(("bearer" = [])),
     params(("id" = String, Path)),
     request_body(content = Object, description = "`{experts_per_application, seed?, preview?}`"),
-    responses((status = 200, body = AssignView), (status = 404, body = ErrorBody),
+    responses((status = 200, body = AssignView), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 404, body = ErrorBody),
               (status = 409, description = "batch_not_closed or too_few_experts", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn post_assign(
     State(st): State<AppState>,
@@ -151,7 +151,7 @@ pub async fn post_assign(
 /// Replace one expert on one application (reviewer).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/assignments/swap", tag = "scoring", security(("bearer" = [])),
     params(("id" = String, Path)), request_body(content = Object, description = "`{from, to}` expert ids"),
-    responses((status = 200), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn post_swap(
     State(st): State<AppState>,
     ReviewerActor(actor): ReviewerActor,
@@ -188,7 +188,7 @@ fn distribution(by_stars: &BTreeMap<u8, u64>) -> BTreeMap<String, u64> {
 /// Compute and publish every accepted application's rating (all assignments must be scored).
 #[utoipa::path(post, path = "/api/v1/batches/{id}/finalize", tag = "scoring", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = FinalizeView), (status = 404, body = ErrorBody),
+    responses((status = 200, body = FinalizeView), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 404, body = ErrorBody),
               (status = 409, description = "batch_not_scoring or unscored_assignments", body = ErrorBody)))]
 pub async fn post_finalize(
     State(st): State<AppState>,
@@ -208,7 +208,7 @@ pub async fn post_finalize(
 
 /// The star distribution finalizing would produce now, without publishing anything.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/finalize-preview", tag = "scoring", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = BTreeMap<String, u64>), (status = 409, body = ErrorBody)))]
+    params(("id" = String, Path)), responses((status = 200, body = BTreeMap<String, u64>), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 409, body = ErrorBody)))]
 pub async fn get_finalize_preview(
     State(st): State<AppState>,
     ReviewerActor(actor): ReviewerActor,
@@ -404,7 +404,7 @@ fn cats(m: &BTreeMap<String, i64>) -> BTreeMap<String, f64> {
 
 /// An application's panel: aggregate, statistics and each expert's sheet (reviewers).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/panel", tag = "scoring", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = PanelView), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path)), responses((status = 200, body = PanelView), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 404, body = ErrorBody)))]
 pub async fn get_panel(
     State(st): State<AppState>,
     ReviewerActor(actor): ReviewerActor,
@@ -455,7 +455,7 @@ pub struct PanelListView {
 
 /// A batch's applications with their panel figures, sorted (reviewers; `per_page` up to 250).
 #[utoipa::path(get, path = "/api/v1/batches/{id}/panels", tag = "scoring", security(("bearer" = [])),
-    params(("id" = String, Path), PanelsQuery), responses((status = 200, body = PanelListView), (status = 422, body = ErrorBody)))]
+    params(("id" = String, Path), PanelsQuery), responses((status = 200, body = PanelListView), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)"), (status = 422, body = ErrorBody)))]
 pub async fn get_panels(
     State(st): State<AppState>,
     ReviewerActor(actor): ReviewerActor,
@@ -534,7 +534,7 @@ pub struct ExpertProgressView {
 
 /// Scoring progress per expert in a batch (reviewers).
 #[utoipa::path(get, path = "/api/v1/batches/{id}/progress", tag = "scoring", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Vec<ExpertProgressView>)))]
+    params(("id" = String, Path)), responses((status = 200, body = Vec<ExpertProgressView>), (status = 403, body = ErrorBody, description = "not a reviewer or admin, or a party to the batch (an application of their own is in it)")))]
 pub async fn get_progress(
     State(st): State<AppState>,
     ReviewerActor(actor): ReviewerActor,
