@@ -50,6 +50,8 @@ struct LibraryQuery {
     stars: Option<String>,
     district_code: Option<String>,
     work_type: Option<String>,
+    /// A reference major's Chinese name, as ratings store it.
+    major: Option<String>,
     sort: Option<String>,
     page: Option<String>,
 }
@@ -62,6 +64,7 @@ struct Filters {
     stars: String,
     district_code: String,
     work_type: String,
+    major: String,
     sort: &'static str,
 }
 
@@ -80,6 +83,14 @@ impl Filters {
             .as_deref()
             .and_then(|w| WorkType::parse(w.trim()))
             .map(|w| w.as_str());
+        // Only a major of the reference list (an applicant's own wording is found by the search).
+        let major = q.major.as_deref().map(str::trim).and_then(|m| {
+            talentlib_domain::reference::Reference::get()
+                .majors
+                .iter()
+                .find(|r| r.name_zh == m)
+                .map(|r| r.name_zh.clone())
+        });
         let (order, sort) = match q.sort.as_deref().map(str::trim) {
             Some("newest") => (LibraryOrder::Newest, "newest"),
             Some("name") => (LibraryOrder::Name, "name"),
@@ -94,7 +105,7 @@ impl Filters {
                 stars,
                 district_code: district.clone(),
                 work_type: work_type.map(str::to_string),
-                major: None,
+                major: major.clone(),
                 text: text.clone(),
                 // The service sets this from who is asking.
                 consented_only: true,
@@ -105,6 +116,7 @@ impl Filters {
             stars: stars.map(|s| s.to_string()).unwrap_or_default(),
             district_code: district.unwrap_or_default(),
             work_type: work_type.unwrap_or_default().to_string(),
+            major: major.unwrap_or_default(),
             sort,
         }
     }
@@ -117,6 +129,7 @@ impl Filters {
             ("stars", self.stars.as_str()),
             ("district_code", self.district_code.as_str()),
             ("work_type", self.work_type.as_str()),
+            ("major", self.major.as_str()),
             ("sort", sort),
         ]
     }
@@ -125,7 +138,8 @@ impl Filters {
         !(self.q.is_empty()
             && self.stars.is_empty()
             && self.district_code.is_empty()
-            && self.work_type.is_empty())
+            && self.work_type.is_empty()
+            && self.major.is_empty())
     }
 }
 
@@ -233,12 +247,18 @@ async fn get_library(
             stars => f.stars,
             district_code => f.district_code,
             work_type => f.work_type,
+            major => f.major,
             sort => f.sort,
         },
         filtered => f.any(),
         star_options => star_options(page.lang, &rubric),
         district_options => district_options(page.lang),
         work_type_options => work_types,
+        major_options => talentlib_domain::reference::Reference::get()
+            .majors
+            .iter()
+            .map(|m| [m.name_zh.clone(), major_label(page.lang, &m.name_zh)])
+            .collect::<Vec<_>>(),
         sort_options => sorts,
         export_csv => with_query("/library/export.csv", &export_query),
         export_xlsx => with_query("/library/export.xlsx", &export_query),

@@ -319,3 +319,51 @@ async fn the_public_search_does_not_match_employers() {
         );
     }
 }
+
+/// The library page filters by a reference major (the staff list and its export alike); a major
+/// outside the list reads as no filter.
+#[tokio::test]
+async fn the_library_page_filters_by_major() {
+    let app = rated_library().await;
+    let db = app.state.store.db();
+    let all = talentlib_store::ratings::library_all(
+        db,
+        &talentlib_store::ratings::LibraryFilter::default(),
+        1_000,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let major = all.iter().find_map(|r| r.major.clone()).unwrap();
+    let expected = all
+        .iter()
+        .filter(|r| r.major.as_deref() == Some(major.as_str()))
+        .count();
+    assert!(
+        expected > 0 && expected < all.len(),
+        "the seed spreads majors"
+    );
+    let staff = app.staff(&["service_staff"], None, None).await;
+    let (status, html) = crate::pages::bearer_page(
+        &app,
+        &format!("/library?major={}", urlencode(&major)),
+        &staff.token,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("共 {expected} 位设计师")),
+        "{expected} with {major}"
+    );
+    let res = app
+        .get(
+            &format!("/library/export.csv?major={}", urlencode(&major)),
+            &staff.token,
+        )
+        .await;
+    let csv = res.text().await.unwrap();
+    assert_eq!(csv.lines().skip(1).count(), expected, "the export follows");
+    let (_, html) =
+        crate::pages::bearer_page(&app, "/library?major=%E8%87%AA%E5%AE%9A", &staff.token).await;
+    assert!(html.contains(&format!("共 {} 位设计师", all.len())));
+}
