@@ -396,7 +396,7 @@ test('a designer registers, fills in every section, attaches evidence and submit
     for (const s of [designer.name, GOOD_ID, '渝中区', '中国优秀工业设计奖', '国家级', '金奖/一等奖', '电动助行器外观', '360000', '重庆市智能网联汽车座舱设计研究']) {
       assert.ok(text.includes(s), `the record shows ${s}`);
     }
-    assert.equal(await page.getByRole('link', { name: '继续填写' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: /继续填写|修改申报/ }).count(), 0);
     // The edit page is closed now: it sends the owner to the record, saying why.
     await page.goto(`/applications/${applicationId}/edit`);
     assert.equal(new URL(page.url()).pathname, `/applications/${applicationId}`);
@@ -454,7 +454,7 @@ test('who may see the submitted application', async (t) => {
     await assertVisible(page.getByRole('heading', { level: 1, name: /申报表/ }));
     // Read-only: no form controls, no edit link; identity numbers masked.
     assert.equal(await page.locator('main input:not([type=hidden]), main select, main textarea').count(), 0);
-    assert.equal(await page.getByRole('link', { name: '继续填写' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: /继续填写|修改申报/ }).count(), 0);
     assert.equal(await page.getByRole('button', { name: /提交申报|保存草稿/ }).count(), 0);
     await assertVisible(page.getByText('公民身份号码和手机号码已部分隐藏。'));
     const text = await mainText(page);

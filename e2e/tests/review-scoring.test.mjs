@@ -268,7 +268,7 @@ test('review, expert scoring and published ratings', async (t) => {
     const returned = steps.filter({ hasText: '退回修改' });
     await assertVisible(returned.locator('.timeline-note').filter({ hasText: RETURN_COMMENT }));
     // They may change it again.
-    await assertVisible(dp.getByRole('link', { name: '继续填写' }));
+    await assertVisible(dp.getByRole('link', { name: '修改申报' }));
     // And they were notified, with the comment.
     await dp.goto('/notifications');
     const note = dp.locator('.notification').filter({ hasText: '您的申报被退回补充材料' });

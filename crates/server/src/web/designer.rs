@@ -381,7 +381,8 @@ async fn after_save(
                 .await
                 .map_err(|e| page.error(e))?;
             if problems.is_empty() {
-                return Ok(redirect_with_flash(&submit_url(id), Some("flash.saved")));
+                // The page itself says it was saved and checked.
+                return Ok(redirect_with_flash(&submit_url(id), None));
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(render_edit(
