@@ -18,6 +18,9 @@ pub enum AppError {
     BadCredentials,
     #[error("not allowed")]
     Forbidden,
+    /// Not allowed for a conflict of interest: an application of their own is in the batch.
+    #[error("a party to the batch")]
+    PartyToBatch,
     #[error("the form is out of date; reload the page")]
     Csrf,
     #[error("not found")]
@@ -64,7 +67,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::PartyToBatch | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
@@ -81,7 +84,8 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
-            AppError::Forbidden => "forbidden",
+            // The API's code stays `forbidden` (API.md); the message says why.
+            AppError::Forbidden | AppError::PartyToBatch => "forbidden",
             AppError::Csrf => "csrf",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -99,6 +103,7 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Rule(RuleError::TooFewExperts(Some(s))) => shortage_message(lang, s),
+            AppError::PartyToBatch => i18n::t(lang, "error.party_to_batch", &[]),
             _ => i18n::t(lang, &format!("error.{}", self.code()), &[]),
         }
     }

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod batches;
+pub mod impartiality;
 pub mod library;
 pub mod notifications;
 pub mod notify;

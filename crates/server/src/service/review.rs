@@ -34,6 +34,8 @@ pub async fn decide(
     if !actor.user.viewer().can_decide(&facts(&row)) {
         return Err(AppError::Forbidden);
     }
+    // Nor on a competitor's: someone with an application in the batch decides on none of it.
+    super::impartiality::require_impartial(&*tx, actor, row.batch_id).await?;
     let status = input.decision.apply(row.status)?;
     let form = stored_form(st, &row)?;
     check_review(

@@ -1,6 +1,7 @@
 //! Expert assignment, scoring, reference scores, finalizing a batch and reading ratings.
 
 use super::applications::{load_visible, stored_form};
+use super::impartiality::require_impartial;
 use super::{audit, rubrics, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::{new_uuid, now_millis, today_in_chongqing, AppState};
@@ -51,21 +52,6 @@ pub struct AssignRequest {
 pub struct AssignResult {
     pub seed: u64,
     pub items: Vec<Assignment>,
-}
-
-/// A staff member with an application of their own in the batch is a party to it: they take no
-/// part in its assignment, expert scores or publication, and see none of its panels (403).
-async fn require_impartial(
-    c: &impl ConnectionTrait,
-    actor: &Actor,
-    batch: BatchId,
-) -> AppResult<()> {
-    let own = applications::of_designer(c, actor.user.id).await?;
-    let statuses = own.iter().filter(|a| a.batch_id == batch).map(|a| a.status);
-    if talentlib_domain::permissions::Viewer::party_to_batch(statuses) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
 }
 
 /// Draws (and unless previewing, saves) experts for every accepted application of a closed batch.

@@ -495,17 +495,7 @@ async fn get_submit(
         );
     let Some(batch_name) = into else {
         // No batch to submit into: the form says why and offers saving only.
-        return Ok(render_edit(
-            &st,
-            &page,
-            &view,
-            values,
-            Shown::Saved,
-            &[],
-            None,
-            StatusCode::OK,
-        )
-        .await);
+        return Ok(redirect_with_flash(&edit_url(id), None));
     };
     let personal = values.get("personal").cloned().unwrap_or(Value::Null);
     let ctx = context! {

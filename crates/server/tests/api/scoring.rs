@@ -985,6 +985,20 @@ async fn nobody_reviews_or_scores_their_own_application() {
         .staff(&["designer", "expert"], None, Some("甲单位"))
         .await;
     let theirs = app.submitted(&expert_self).await;
+    // Nor on a competitor's in the same batch: 403 saying why, and the page offers no decision.
+    let res = app
+        .post(
+            &format!("/applications/{theirs}/review"),
+            &both.token,
+            json!({"decision": "reject", "comment": "不符合", "items": []}),
+        )
+        .await;
+    let body = expect_error(res, 403, "forbidden").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("回避"));
+    let (status, html) =
+        bearer_page(&app, &format!("/review/applications/{theirs}"), &both.token).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("按回避规定") && !html.contains("name=\"decision\""));
     for id in [&own, &theirs] {
         let res = app
             .post(
@@ -1083,9 +1097,20 @@ async fn nobody_reviews_or_scores_their_own_application() {
         format!("/batches/{batch}/results"),
         format!("/batches/{batch}/results/{own}"),
     ] {
-        let (status, _) = bearer_page(&app, &page, &both.token).await;
+        let (status, html) = bearer_page(&app, &page, &both.token).await;
         assert_eq!(status, 403, "{page}");
+        assert!(html.contains("按回避规定"), "{page} says why");
     }
+    // The batch's page: its overview with the reason, no scoring figures or controls.
+    let (status, html) = bearer_page(&app, &format!("/batches/{batch}"), &both.token).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("按回避规定"));
+    assert!(!html.contains("id=\"finalize\"") && !html.contains("/swap"));
+    let (_, html) = bearer_page(&app, &format!("/batches/{batch}"), &reviewer.token).await;
+    assert!(
+        !html.contains("按回避规定") && html.contains("/swap"),
+        "others work as before"
+    );
     let mine = expect(
         app.get("/experts/me/assignments", &expert_self.token).await,
         200,

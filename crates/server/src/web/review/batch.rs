@@ -349,6 +349,10 @@ async fn render(
     let experts = talentlib_store::accounts::with_role(st.store.db(), Role::Expert)
         .await
         .map_err(|e| err(e.into()))?;
+    // A party to the batch sees its overview, but none of its scoring, and is told why.
+    let party = crate::service::impartiality::is_party(st.store.db(), actor, id)
+        .await
+        .map_err(err)?;
     // What stands between this step and the next: blockers stop it, warnings only caution.
     let mut blockers: Vec<Value> = Vec::new();
     let mut block = |kind: &str, text: String| blockers.push(context! { kind, text });
@@ -390,6 +394,7 @@ async fn render(
                 block("block", t(lang, "batch.block.no_experts"));
             }
         }
+        BatchStatus::Scoring if party => {}
         BatchStatus::Scoring => {
             let progress = scoring::progress_by_expert(st, actor, id)
                 .await
@@ -488,6 +493,7 @@ async fn render(
     };
     let (assign_errors, assign_errors_list) = extra.assign_errors.unwrap_or_else(no_errors);
     let ctx = context! {
+        party => party,
         batch => context! {
             id => &id_str,
             name => &batch.name,

@@ -445,6 +445,11 @@ async fn render(
     let rated = progress::rated(st, lang, view.rating.as_ref()).await;
     // A staff member's own application is theirs to follow, never to decide.
     let own = view.designer_id == actor.user.id;
+    // Nor, with an application of their own in this batch, a competitor's.
+    let party = !own
+        && crate::service::impartiality::is_party(db, actor, view.batch_id)
+            .await
+            .map_err(|e| page.error(e))?;
     let batch_names = &progress::moved_batch_names(st, view)
         .await
         .map_err(|e| page.error(e))?;
@@ -523,8 +528,9 @@ async fn render(
         item_total => item_total,
         verified_total => verified_total,
         timeline => progress::timeline(lang, view, rated.as_ref(), None, batch_names, fmt_minutes),
-        can_decide => view.status == Status::Submitted && !own,
+        can_decide => view.status == Status::Submitted && !own && !party,
         own => own,
+        party => party,
         decisions => decisions,
         values => context! { decision => &draft.decision, comment => &draft.comment },
         errors => errors,

@@ -73,6 +73,10 @@ pub(super) async fn get_results(
     let (batch, _) = batches::get(&st, &actor, id)
         .await
         .map_err(|e| page.error(e))?;
+    // In every state, not only once there are scores to hide.
+    crate::service::impartiality::require_impartial(st.store.db(), &actor, id)
+        .await
+        .map_err(|e| page.error(e))?;
     let rubric = rubrics::for_batch(st.store.db(), id)
         .await
         .map_err(|e| page.error(e))?;
