@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-/// The categories in the order of the form (API.md category keys).
 /// The default rubric's file, as shipped (seed/scoring-rubric.json).
 pub const DEFAULT_RUBRIC_JSON: &str = include_str!("../../../seed/scoring-rubric.json");
 
+/// The categories in the order of the form (API.md category keys).
 pub const CATEGORY_KEYS: [&str; 7] = [
     "titles",
     "awards",

@@ -98,7 +98,6 @@ async fn insert_account(
     Ok(account)
 }
 
-/// A designer registers themself (API.md `POST /auth/register`).
 /// Every problem of a registration, without registering (for a form that adds its own checks).
 pub fn registration_problems(r: &Registration) -> Vec<FieldError> {
     check_identity(&r.email, &r.password, &r.name)
@@ -106,6 +105,7 @@ pub fn registration_problems(r: &Registration) -> Vec<FieldError> {
         .unwrap_or_default()
 }
 
+/// A designer registers themself (API.md `POST /auth/register`).
 pub async fn register(st: &AppState, r: Registration, ip: &str) -> AppResult<Account> {
     let (email, name) =
         check_identity(&r.email, &r.password, &r.name).map_err(AppError::Invalid)?;

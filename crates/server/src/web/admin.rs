@@ -142,18 +142,11 @@ fn role_label(lang: Lang, r: &str) -> String {
     i18n::t(lang, &format!("role.{r}"), &[])
 }
 
-fn role_options(lang: Lang) -> Vec<[String; 2]> {
+/// `[code, label]` pairs of the roles that `keep` accepts.
+fn role_options(lang: Lang, keep: impl Fn(&Role) -> bool) -> Vec<[String; 2]> {
     Role::ALL
         .iter()
-        .map(|r| [r.as_str().to_string(), role_label(lang, r.as_str())])
-        .collect()
-}
-
-/// The roles a new staff account may start with: designers register themselves.
-fn staff_role_options(lang: Lang) -> Vec<[String; 2]> {
-    Role::ALL
-        .iter()
-        .filter(|r| r.is_staff())
+        .filter(|r| keep(r))
         .map(|r| [r.as_str().to_string(), role_label(lang, r.as_str())])
         .collect()
 }
@@ -260,8 +253,9 @@ async fn render_users(
         filtered => list.text.is_some() || list.role.is_some(),
         list => shown_state.hidden(),
         list_url => shown_state.url(),
-        role_options => role_options(page.lang),
-        staff_role_options => staff_role_options(page.lang),
+        role_options => role_options(page.lang, |_| true),
+        // A new staff account starts with staff roles only: designers register themselves.
+        staff_role_options => role_options(page.lang, Role::is_staff),
         district_options => district_options(page.lang),
         create => view.create,
         errors => view.create_errors.0,

@@ -375,29 +375,34 @@ async fn after_save(
         }
         // Saved and checked: every problem now, beside its field; none, and the designer is
         // asked to confirm on a page of its own (no dialog before the check, no JavaScript).
-        Action::Submit => {
-            let values = form_values(&saved);
-            let problems = applications::submission_problems(st, actor, id, &values)
-                .await
-                .map_err(|e| page.error(e))?;
-            if problems.is_empty() {
-                // The page itself says it was saved and checked.
-                return Ok(redirect_with_flash(&submit_url(id), None));
-            }
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(render_edit(
-                st,
-                page,
-                &saved,
-                values,
-                Shown::Saved,
-                &problems,
-                None,
-                status,
-            )
-            .await)
-        }
+        Action::Submit => match submission_problems_page(st, page, actor, &saved).await? {
+            Some(problems) => Ok(problems),
+            // The page itself says it was saved and checked.
+            None => Ok(redirect_with_flash(&submit_url(id), None)),
+        },
     }
+}
+
+/// The saved form with every problem submitting it would meet, beside its field; `None` when
+/// there is none.
+async fn submission_problems_page(
+    st: &AppState,
+    page: &PageCtx,
+    actor: &Actor,
+    view: &ApplicationView,
+) -> Result<Option<Response>, PageError> {
+    let values = form_values(view);
+    let problems = applications::submission_problems(st, actor, view.id, &values)
+        .await
+        .map_err(|e| page.error(e))?;
+    if problems.is_empty() {
+        return Ok(None);
+    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let shown = Shown::Saved;
+    Ok(Some(
+        render_edit(st, page, view, values, shown, &problems, None, status).await,
+    ))
 }
 
 /// The outcome of a submission that did not go through: the saved form, with its problems
@@ -461,23 +466,8 @@ async fn get_submit(
         Err(elsewhere) => return Ok(elsewhere),
     };
     // Opened directly, or changed since: the same checks as the button's.
-    let values = form_values(&view);
-    let problems = applications::submission_problems(&st, &actor, id, &values)
-        .await
-        .map_err(|e| page.error(e))?;
-    if !problems.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(render_edit(
-            &st,
-            &page,
-            &view,
-            values,
-            Shown::Saved,
-            &problems,
-            None,
-            status,
-        )
-        .await);
+    if let Some(problems) = submission_problems_page(&st, &page, &actor, &view).await? {
+        return Ok(problems);
     }
     // Where it goes: its own batch, or the open one when its own has moved on.
     let db = st.store.db();
@@ -497,11 +487,10 @@ async fn get_submit(
         // No batch to submit into: the form says why and offers saving only.
         return Ok(redirect_with_flash(&edit_url(id), None));
     };
-    let personal = values.get("personal").cloned().unwrap_or(Value::Null);
     let ctx = context! {
         app => context! {
             id => view.id.to_string(),
-            name => personal.get("name").and_then(Value::as_str),
+            name => view.form.personal.name.as_deref(),
             items => view.form.item_ids().len(),
             files => view.attachments.len(),
             resubmission => view.status == talentlib_domain::application::Status::Returned,
